@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Gunyah backend for KVM: build, boot and test.
+#
+#   make check     every test; last line "N passed, N failed, N skipped"
+#   make run       boot our kernel to its shell (RUN='cmd' runs cmd and returns its status)
+#   make kernel    build/kernel/arch/arm64/boot/Image
+#
+# KSRC=/path/to/linux builds against another tree (copied into build/linux first).
+# The stages themselves live in harness/; see README.md.
+
+H := harness
+export KSRC
+
+.PHONY: all kernel initramfs emulator headers check run l1 deps clean distclean help
+
+all: kernel
+
+help:
+	@sed -n '3,11p' Makefile
+
+deps:
+	@$(H)/deps.sh && $(H)/fetch-debs.sh
+
+kernel: deps
+	@$(H)/kernel-src.sh && $(H)/kernel-build.sh
+
+initramfs: kernel
+	@$(H)/mkinitramfs.sh build/initramfs/guest.cpio.gz $(H)/guest-init
+
+headers: kernel
+	@$(MAKE) --no-print-directory -C build/linux O=$(CURDIR)/build/kernel \
+		ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- headers
+
+emulator: headers
+	@$(MAKE) --no-print-directory -C tools/testing/gunyah OUT=$(CURDIR)/build/emu \
+		CROSS_COMPILE=aarch64-linux-gnu- KHDR=$(CURDIR)/build/kernel/usr/include
+
+check:
+	@$(H)/check.sh
+
+run: initramfs
+	@if [ -f tools/testing/gunyah/Makefile ] && [ "$(STACK)" != direct ]; then \
+		$(MAKE) --no-print-directory emulator >/dev/null || exit 1; fi
+	@RUN='$(subst ','\'',$(RUN))' STACK='$(STACK)' $(H)/run.sh
+
+# Boot the L1 KVM host alone: make l1 RUN='cmd'
+l1: deps
+	@$(H)/l1-run.sh $(if $(RUN),-- '$(subst ','\'',$(RUN))')
+
+clean:
+	rm -rf build/kernel build/initramfs build/emu build/l1 build/logs build/results.txt
+
+distclean:
+	rm -rf build

@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the KTAP in a console log into one harness result line per KUnit case.
+
+Uses the kernel's own parser (tools/testing/kunit/kunit_parser.py).
+Usage: kunit-results.py KERNEL_SRC CONSOLE_LOG PREFIX  -> "PASS|FAIL|SKIP PREFIX/suite.case"
+"""
+import sys
+
+src, log, prefix = sys.argv[1:4]
+sys.path.insert(0, src + '/tools/testing/kunit')
+import kunit_parser  # noqa: E402
+import kunit_printer  # noqa: E402
+from kunit_parser import TestStatus  # noqa: E402
+
+with open(log, errors='replace') as f:
+    lines = [line.replace('\r', '') for line in f]
+
+# The parser's own readable report goes to stderr (the stage log); results to stdout.
+kunit_printer.stdout._output = sys.stderr
+root = kunit_parser.parse_run_tests(lines)
+
+STATUS = {TestStatus.SUCCESS: 'PASS', TestStatus.SKIPPED: 'SKIP'}
+
+
+def walk(test, path):
+    if not test.subtests:
+        status = STATUS.get(test.status, 'FAIL')
+        why = ''
+        if status != 'PASS':
+            why = ' # ' + test.status.name.lower()
+        print(f'{status} {prefix}/{".".join(path)}{why}')
+        return 1
+    return sum(walk(sub, path + [sub.name]) for sub in test.subtests)
+
+
+count = sum(walk(suite, [suite.name]) for suite in root.subtests)
+if root.status == TestStatus.NO_TESTS or count == 0:
+    print(f'FAIL {prefix}/results # no KTAP results in the console log')
+elif root.status in (TestStatus.TEST_CRASHED, TestStatus.FAILURE_TO_PARSE_TESTS):
+    print(f'FAIL {prefix}/results # KTAP output {root.status.name.lower()}')

@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the build/boot/test harness. Sourced, not executed.
+
+set -o pipefail
+
+HARNESS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$HARNESS_DIR/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+LOGS=$BUILD/logs
+RESULTS=${RESULTS:-$BUILD/results.txt}
+mkdir -p "$LOGS"
+
+# Kernel build locations, shared by every script.
+KSRC_DIR=$BUILD/linux
+KOUT=$BUILD/kernel
+KIMAGE=$KOUT/arch/arm64/boot/Image
+KARCH="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
+GUEST_INITRAMFS=$BUILD/initramfs/guest.cpio.gz
+EMU_OUT=$BUILD/emu
+L1_DIR=$BUILD/l1
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+msg() { printf '%s\n' "$*" >&2; }
+die() { msg "harness: error: $*"; exit 1; }
+
+# Record one test outcome: result PASS|FAIL|SKIP name [reason]
+result() {
+	local status=$1 name=$2
+	shift 2
+	printf '%s %s%s\n' "$status" "$name" "${*:+ # $*}" >>"$RESULTS"
+	case $status in
+	PASS) msg "  ok   $name" ;;
+	SKIP) msg "  skip $name${*:+ ($*)}" ;;
+	*) msg "  FAIL $name${*:+ ($*)}" ;;
+	esac
+}
+
+# Run one named stage with its output in build/logs/NAME.log; print its time.
+# stage NAME cmd args...
+stage() {
+	local name=$1 start rc
+	shift
+	start=$(now)
+	msg "[stage] $name ..."
+	"$@" >"$LOGS/$name.log" 2>&1
+	rc=$?
+	msg "[stage] $name: $([ $rc -eq 0 ] && echo done || echo "FAILED (exit $rc)") in $(elapsed "$start")s (log: ${LOGS#"$TOP"/}/$name.log)"
+	if [ $rc -ne 0 ]; then
+		msg "---- last lines of $name.log ----"
+		tail -n 25 "$LOGS/$name.log" >&2
+		msg "----"
+	fi
+	return $rc
+}
+
+# QEMU, software emulation. pauth-impdef: the architected pointer-auth algorithm is very slow
+# under TCG and nothing here depends on it.
+QEMU=qemu-system-aarch64
+QEMU_CPU="max,pauth-impdef=on"
+
+# Boot our kernel directly: Linux at EL1 with no hypervisor, as on a Gunyah host but without Gunyah.
+#   qemu_direct TIMEOUT APPEND [qemu args...]   (console on stdio)
+qemu_direct() {
+	local t=$1 append=$2
+	shift 2
+	timeout --foreground -k 5 "$t" $QEMU -machine virt,gic-version=3 -cpu "$QEMU_CPU" -smp 2 -m 1G \
+		-nographic -no-reboot -kernel "$KIMAGE" -initrd "$GUEST_INITRAMFS" \
+		-append "console=ttyAMA0 panic=-1 $append" "$@"
+}
+
+# Boot the L1 machine: Debian's stock arm64 kernel with KVM (virtualization=on gives it EL2).
+# Results come back on a virtio-serial port, away from console noise.
+#   qemu_l1 TIMEOUT INITRAMFS RESULTFILE [qemu args...]
+qemu_l1() {
+	local t=$1 initrd=$2 res=$3
+	shift 3
+	timeout --foreground -k 5 "$t" $QEMU -machine virt,virtualization=on,gic-version=3 \
+		-cpu "$QEMU_CPU" -smp 2 -m "${L1_MEM:-3G}" -nographic -no-reboot \
+		-kernel "$(ls "$BUILD"/debs/l1-kernel/boot/vmlinuz-* | head -n 1)" -initrd "$initrd" \
+		-append "console=ttyAMA0 panic=-1 ${L1_APPEND:-}" \
+		-device virtio-serial-pci -chardev file,id=hres,path="$res" \
+		-device virtserialport,chardev=hres,name=harness.result "$@"
+}
+
+# Explain why a boot failed, from its exit status and console log; empty if it did not.
+#   boot_failure RC LOG TIMEOUT
+boot_failure() {
+	local rc=$1 log=$2 t=$3 p
+	p=$(grep -m1 -a 'Kernel panic - not syncing' "$log")
+	if [ -n "$p" ]; then
+		echo "kernel panicked: ${p#*] }"
+	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		echo "timed out after ${t}s (hung boot; last console line: $(tail -n 1 "$log" | tr -d '\r' | cut -c1-120))"
+	elif [ "$rc" -ne 0 ]; then
+		echo "qemu exited with status $rc"
+	fi
+}

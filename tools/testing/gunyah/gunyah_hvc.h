@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The Gunyah hypercall ABI as seen by the primary VM, and the two message
+ * queues that connect it to the Resource Manager.
+ *
+ * Numbers checked against quic/gunyah-hypervisor (commit 36ca3a2):
+ *   hyp/interfaces/smccc/smccc.tc      SMCCC IDs, Gunyah UID
+ *   hyp/vm/smccc/src/smccc_hypercalls.c, aarch64/templates/hyp_wrapper.c.tmpl
+ *                                      argument registers x1.., results x0..
+ *   hyp/interfaces/msgqueue/msgqueue.hvc, hyp/ipc/msgqueue/src/*.c
+ *   hyp/interfaces/api/api.tc          hyp_api_info
+ *   hyp/core/base/types.tc, cspace.tc.tmpl, msgqueue.tc  error codes
+ * and the v17 Linux series, arch/arm64/gunyah/gunyah_hypercall.c.
+ */
+#ifndef GUNYAH_EMU_GUNYAH_HVC_H
+#define GUNYAH_EMU_GUNYAH_HVC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "counters.h"
+#include "msgq.h"
+#include "rm_engine.h"
+
+/* SMCCC function IDs: fast (bit 31), owner 6 = vendor hypervisor */
+#define GH_SMCCC_FAST		(1u << 31)
+#define GH_SMCCC_64		(1u << 30)
+#define GH_SMCCC_OWNER_SHIFT	24
+#define GH_SMCCC_OWNER_MASK	0x3fu
+#define GH_SMCCC_OWNER_VENDOR_HYP 6u
+/* Vendor-hyp function number bits 15:14 select the call class. */
+#define GH_CLASS_HYPERCALL	2u
+#define GH_CLASS_SERVICE	3u
+#define GH_SERVICE_CALL_UID	0x3f01u
+#define GH_SERVICE_REVISION	0x3f03u
+#define GH_SMCCC_UNKNOWN	UINT64_MAX
+
+#define GH_FN_CALL_UID		0x8600ff01u
+#define GH_FN_REVISION		0x8600ff03u
+#define GH_FN_HYPERCALL(n)	(0xc6008000u | (n))
+
+#define GH_UID0			0xcd8fd5c1u
+#define GH_UID1			0xdb5f53a4u
+#define GH_UID2			0x36ce6592u
+#define GH_UID3			0x145f3d67u
+
+/* Hypercall numbers */
+#define GH_HVC_IDENTIFY		0x00u
+#define GH_HVC_MSGQ_SEND	0x1bu
+#define GH_HVC_MSGQ_RECV	0x1cu
+
+/* hyp_api_info: api_version 1, is_64bit (bit 15), variant 0x51 (63:56) */
+#define GH_API_INFO		(1ull | (1ull << 15) | (0x51ull << 56))
+/* hyp_api_flags0: only the msgqueue feature (bit 2) is offered here */
+#define GH_API_FLAGS0		(1ull << 2)
+
+/* Gunyah error codes */
+#define GH_OK				0
+#define GH_ERROR_UNIMPLEMENTED		UINT64_MAX	/* -1 */
+#define GH_ERROR_ARGUMENT_INVALID	1u
+#define GH_ERROR_ARGUMENT_SIZE		2u
+#define GH_ERROR_ADDR_INVALID		22u
+#define GH_ERROR_DENIED			30u
+#define GH_ERROR_CSPACE_CAP_NULL	50u
+#define GH_ERROR_CSPACE_INSUFFICIENT_RIGHTS 53u
+#define GH_ERROR_MSGQUEUE_EMPTY		60u
+#define GH_ERROR_MSGQUEUE_FULL		61u
+
+/* Capability IDs the primary VM finds in its device tree. */
+#define GH_RM_TX_CAPID		0x10u
+#define GH_RM_RX_CAPID		0x11u
+
+enum gh_irq {
+	GH_IRQ_RM_TX,	/* the TX queue has room again */
+	GH_IRQ_RM_RX,	/* the RX queue has a message */
+};
+
+struct gh_guest_ops {
+	void *ctx;
+	/*
+	 * Copy to/from the calling vCPU's virtual addresses, translating
+	 * through its stage 1.  Return a Gunyah error code, as useraccess.c
+	 * does: ARGUMENT_INVALID for a stage-1 fault, ADDR_INVALID when the
+	 * IPA is not mapped.
+	 */
+	uint64_t (*copy_from_va)(void *ctx, void *vcpu, void *dst,
+				 uint64_t va, size_t len);
+	uint64_t (*copy_to_va)(void *ctx, void *vcpu, uint64_t va,
+			       const void *src, size_t len);
+	/* Pulse the SPI of @irq (edge). */
+	void (*raise_irq)(void *ctx, enum gh_irq irq);
+};
+
+struct gh_hyp {
+	struct msgq to_rm;	/* primary VM -> RM (TX from the VM's view) */
+	struct msgq from_rm;	/* RM -> primary VM */
+	struct rm_engine *rm;
+	struct counters *counters;
+	struct gh_guest_ops ops;
+};
+
+void gh_hyp_init(struct gh_hyp *h, struct rm_engine *rm,
+		 struct counters *counters, const struct gh_guest_ops *ops);
+/*
+ * Serve one SMCCC call.  @regs holds x0..x7 on entry (x0 = function ID)
+ * and the results on return.
+ */
+void gh_hyp_call(struct gh_hyp *h, void *vcpu, uint64_t regs[8]);
+/* Move RM output into the RX queue and let the RM take queued requests. */
+void gh_hyp_pump(struct gh_hyp *h);
+
+#endif /* GUNYAH_EMU_GUNYAH_HVC_H */

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Resource Manager engine: creation, request dispatch, fault injection.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rm_internal.h"
+
+void rm_count(struct rm_engine *e, const char *name, int64_t delta)
+{
+	if (e->counters)
+		counter_add(e->counters, name, delta);
+}
+
+struct rm_vm *rm_vm_lookup(struct rm_engine *e, uint32_t vmid)
+{
+	if (vmid >= RM_MAX_VMID || !e->vms[vmid].exists)
+		return NULL;
+	return &e->vms[vmid];
+}
+
+struct rm_engine *rm_engine_create(const struct rm_engine_config *config,
+				   const struct rm_engine_ops *ops,
+				   struct counters *counters)
+{
+	struct rm_engine *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->config = *config;
+	if (ops)
+		e->ops = *ops;
+	e->counters = counters;
+	rm_vm_init(e);
+	return e;
+}
+
+void rm_engine_destroy(struct rm_engine *e)
+{
+	struct rm_packet *pkt, *next;
+	unsigned int i;
+
+	if (!e)
+		return;
+	for (pkt = e->outbox_head; pkt; pkt = next) {
+		next = pkt->next;
+		free(pkt);
+	}
+	for (i = 0; i < RM_MAX_VMID; i++)
+		free(e->vms[i].rx.buf);
+	rm_parcel_free_all(e);
+	free(e);
+}
+
+int rm_engine_add_fail_rule(struct rm_engine *e, uint32_t msg_id,
+			    uint32_t nth, uint32_t error)
+{
+	struct rm_fail_rule *rule;
+
+	if (e->nr_fail_rules == RM_MAX_FAIL_RULES)
+		return -1;
+	rule = &e->fail_rules[e->nr_fail_rules++];
+	rule->msg_id = msg_id;
+	rule->nth = nth;
+	rule->error = error;
+	rule->seen = 0;
+	return 0;
+}
+
+void rm_engine_set_fail_rate(struct rm_engine *e, double rate, uint64_t seed,
+			     uint32_t error)
+{
+	e->fail_rate = rate;
+	e->rng_state = seed;
+	e->fail_rate_error = error;
+}
+
+/* splitmix64: small, and the same sequence for the same seed everywhere. */
+static uint64_t rm_random(struct rm_engine *e)
+{
+	uint64_t z = (e->rng_state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Returns true, with the error to reply, if this request must fail. */
+static bool rm_injected_failure(struct rm_engine *e, uint32_t msg_id,
+				uint32_t *error)
+{
+	bool fail = false;
+	unsigned int i;
+
+	for (i = 0; i < e->nr_fail_rules; i++) {
+		struct rm_fail_rule *rule = &e->fail_rules[i];
+
+		if (rule->msg_id != msg_id)
+			continue;
+		rule->seen++;
+		if (!fail && (rule->nth == 0 || rule->nth == rule->seen)) {
+			fail = true;
+			*error = rule->error;
+		}
+	}
+	if (!fail && e->fail_rate > 0.0) {
+		/* 53 random bits give a uniform double in [0, 1). */
+		double r = (double)(rm_random(e) >> 11) / 9007199254740992.0;
+
+		if (r < e->fail_rate) {
+			fail = true;
+			*error = e->fail_rate_error;
+		}
+	}
+	return fail;
+}
+
+void rm_dispatch(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
+		 uint16_t seq, const uint8_t *buf, size_t len)
+{
+	char name[COUNTER_NAME_MAX];
+	uint32_t error;
+
+	snprintf(name, sizeof(name), "rm_call_%08x", msg_id);
+	rm_count(e, name, 1);
+
+	if (rm_injected_failure(e, msg_id, &error)) {
+		rm_count(e, "rm_injected_failures", 1);
+		rm_reply(e, vmid, msg_id, seq, error, NULL, 0);
+		return;
+	}
+	if (rm_vm_handle(e, vmid, msg_id, seq, buf, len))
+		return;
+	if (rm_parcel_handle(e, vmid, msg_id, seq, buf, len))
+		return;
+	/* src/resource-manager.c: unhandled requests get UNIMPLEMENTED. */
+	rm_count(e, "rm_calls_unimplemented", 1);
+	rm_reply(e, vmid, msg_id, seq, RM_ERROR_UNIMPLEMENTED, NULL, 0);
+}
+
+int rm_engine_vm_state(struct rm_engine *e, uint16_t vmid)
+{
+	struct rm_vm *vm = rm_vm_lookup(e, vmid);
+
+	return vm ? vm->state : -1;
+}
+
+unsigned int rm_engine_nr_parcels(struct rm_engine *e)
+{
+	struct rm_parcel *p;
+	unsigned int n = 0;
+
+	for (p = e->parcels; p; p = p->next)
+		n++;
+	return n;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Gunyah Resource Manager engine: the RM RPC protocol and the RM's VM and
+ * memory-parcel bookkeeping, as plain C with no KVM dependency, so that it
+ * runs inside the emulator and inside host-side unit tests alike.
+ *
+ * The engine never touches guest memory itself.  Whatever a real RM would do
+ * to the primary VM's stage 2 it asks of the embedding program through
+ * struct rm_engine_ops.
+ */
+#ifndef GUNYAH_EMU_RM_ENGINE_H
+#define GUNYAH_EMU_RM_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "counters.h"
+#include "rm_wire.h"
+
+struct rm_engine;
+
+struct rm_engine_ops {
+	void *ctx;
+	/* Remove [ipa, ipa + size) from the primary VM's stage 2; 0 or -errno. */
+	int (*unmap_primary)(void *ctx, uint64_t ipa, uint64_t size);
+	/* Give [ipa, ipa + size) back to the primary VM; 0 or -errno. */
+	int (*map_primary)(void *ctx, uint64_t ipa, uint64_t size);
+	/* Zero [ipa, ipa + size) of the primary VM's memory. */
+	void (*sanitize)(void *ctx, uint64_t ipa, uint64_t size);
+	/* Can a guest of this VMID read RM packets?  NULL means every VMID. */
+	bool (*can_receive)(void *ctx, uint16_t vmid);
+	/* A packet was queued for the primary VM. */
+	void (*packet_queued)(void *ctx);
+};
+
+struct rm_engine_config {
+	uint64_t primary_ram_base;
+	uint64_t primary_ram_size;
+};
+
+struct rm_engine *rm_engine_create(const struct rm_engine_config *config,
+				   const struct rm_engine_ops *ops,
+				   struct counters *counters);
+void rm_engine_destroy(struct rm_engine *engine);
+
+/* Hand the RM one message-queue packet that VM @vmid sent to it. */
+void rm_engine_receive(struct rm_engine *engine, uint16_t vmid,
+		       const void *packet, size_t len);
+
+/*
+ * Take the oldest packet the RM queued for VM @vmid into @buf (RM_MSG_SIZE
+ * bytes).  Returns its length, or 0 when there is none.
+ */
+size_t rm_engine_next_packet(struct rm_engine *engine, uint16_t vmid,
+			     uint8_t *buf);
+size_t rm_engine_pending_packets(struct rm_engine *engine, uint16_t vmid);
+
+/*
+ * Fault injection.  Fail the @nth request (1-based; 0 = every request) with
+ * message ID @msg_id, replying @error instead of doing the work.
+ */
+int rm_engine_add_fail_rule(struct rm_engine *engine, uint32_t msg_id,
+			    uint32_t nth, uint32_t error);
+/* Fail a deterministic pseudo-random fraction @rate of all requests. */
+void rm_engine_set_fail_rate(struct rm_engine *engine, double rate,
+			     uint64_t seed, uint32_t error);
+
+/* Introspection for tests: the RM's state of VM @vmid, or -1 if none. */
+int rm_engine_vm_state(struct rm_engine *engine, uint16_t vmid);
+/* Introspection for tests: number of live memory parcels. */
+unsigned int rm_engine_nr_parcels(struct rm_engine *engine);
+
+#endif /* GUNYAH_EMU_RM_ENGINE_H */

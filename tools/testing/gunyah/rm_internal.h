@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * State shared by the Resource Manager engine's source files.
+ */
+#ifndef GUNYAH_EMU_RM_INTERNAL_H
+#define GUNYAH_EMU_RM_INTERNAL_H
+
+#include "rm_engine.h"
+
+#define RM_MAX_VMID		256u
+#define RM_MAX_FAIL_RULES	32u
+/* Bound on queued outbound packets, so a guest that never reads cannot
+ * make the emulator grow without limit.
+ */
+#define RM_MAX_OUTBOX		4096u
+/* A handler's result meaning "the reply has been sent already". */
+#define RM_REPLIED		0xfffffffeu
+
+struct rm_packet {
+	struct rm_packet *next;
+	uint16_t vmid;
+	uint16_t len;
+	uint8_t data[RM_MSG_SIZE];
+};
+
+/* Reassembly of a fragmented message (src/rpc/rm-rpc.c do_recv()). */
+struct rm_rx_state {
+	bool partial;
+	uint32_t msg_id;
+	uint16_t seq;
+	uint8_t type;
+	uint8_t fragments;
+	uint8_t remaining;
+	uint8_t *buf;
+	size_t len;
+	size_t alloc;
+};
+
+struct rm_vm {
+	bool exists;
+	uint16_t vmid;
+	uint16_t owner;
+	uint8_t state;
+	/* The real RM builds a vm_config at INIT; GET_HYP_RESOURCES needs it. */
+	bool has_config;
+	unsigned int nr_parcels;	/* parcels this VM owns */
+	struct rm_rx_state rx;
+};
+
+struct rm_acl_entry {
+	uint16_t vmid;
+	uint8_t rights;
+	uint8_t attr;
+	bool shared;	/* this VM has accepted the parcel */
+};
+
+struct rm_attr_entry {
+	uint16_t attr;
+	uint16_t vmid;
+};
+
+struct rm_region {
+	uint64_t ipa;
+	uint64_t size;
+};
+
+enum rm_parcel_state {
+	RM_PARCEL_INIT,		/* still being appended to */
+	RM_PARCEL_SHARING,	/* complete, no VM has accepted it */
+	RM_PARCEL_SHARED,	/* accepted by at least one VM */
+};
+
+struct rm_parcel {
+	struct rm_parcel *next;
+	uint32_t handle;
+	uint16_t owner;
+	uint8_t mem_type;
+	uint8_t trans_type;
+	enum rm_parcel_state state;
+	bool sanitize_create;
+	bool sanitize_reclaim;
+	bool tag_set;
+	uint32_t label;
+	uint32_t mem_info_tag;
+	unsigned int share_count;
+	unsigned int nr_acl;
+	struct rm_acl_entry *acl;
+	unsigned int nr_attr;
+	struct rm_attr_entry *attrs;
+	unsigned int nr_regions;
+	unsigned int cap_regions;
+	struct rm_region *regions;
+	uint64_t total_size;
+};
+
+struct rm_fail_rule {
+	uint32_t msg_id;
+	uint32_t nth;
+	uint32_t error;
+	uint32_t seen;
+};
+
+struct rm_engine {
+	struct rm_engine_config config;
+	struct rm_engine_ops ops;
+	struct counters *counters;
+	struct rm_vm vms[RM_MAX_VMID];
+	struct rm_parcel *parcels;
+	uint32_t next_handle;
+	uint16_t notif_seq;
+	struct rm_packet *outbox_head;
+	struct rm_packet *outbox_tail;
+	unsigned int outbox_len;
+	unsigned int nr_fail_rules;
+	struct rm_fail_rule fail_rules[RM_MAX_FAIL_RULES];
+	double fail_rate;
+	uint32_t fail_rate_error;
+	uint64_t rng_state;
+};
+
+/* A bounds-checked cursor over a request payload. */
+struct rm_reader {
+	const uint8_t *buf;
+	size_t len;
+	size_t pos;
+};
+
+/* rm_rpc.c */
+void rm_send(struct rm_engine *e, uint16_t vmid, unsigned int type,
+	     uint32_t msg_id, uint16_t seq, const uint8_t *payload,
+	     size_t len);
+void rm_reply(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
+	      uint16_t seq, uint32_t err, const void *data, size_t len);
+void rm_notify(struct rm_engine *e, uint16_t vmid, uint32_t notif_id,
+	       const void *data, size_t len);
+uint32_t rm_read_list(struct rm_reader *r, size_t entry_size,
+		      uint16_t *entries, const uint8_t **list);
+
+/* rm_engine.c */
+void rm_dispatch(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
+		 uint16_t seq, const uint8_t *buf, size_t len);
+void rm_count(struct rm_engine *e, const char *name, int64_t delta);
+struct rm_vm *rm_vm_lookup(struct rm_engine *e, uint32_t vmid);
+
+/* rm_vm.c */
+bool rm_vm_handle(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
+		  uint16_t seq, const uint8_t *buf, size_t len);
+void rm_vm_init(struct rm_engine *e);
+
+/* rm_parcel.c */
+bool rm_parcel_handle(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
+		      uint16_t seq, const uint8_t *buf, size_t len);
+struct rm_parcel *rm_parcel_lookup(struct rm_engine *e, uint32_t handle);
+struct rm_acl_entry *rm_parcel_acl(struct rm_parcel *p, uint16_t vmid);
+void rm_parcel_vm_started(struct rm_engine *e, uint16_t vmid);
+void rm_parcel_vm_reset(struct rm_engine *e, uint16_t vmid);
+void rm_parcel_free_all(struct rm_engine *e);
+
+#endif /* GUNYAH_EMU_RM_INTERNAL_H */
