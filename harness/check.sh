@@ -63,7 +63,7 @@ required initramfs build/guest-initramfs "$HARNESS_DIR/mkinitramfs.sh" "$GUEST_I
 
 # Direct boot: no hypervisor. Our kernel must boot, run KUnit and report Gunyah absent.
 direct_boot() {
-	qemu_direct "$DIRECT_TIMEOUT" "harness.mode=check" </dev/null
+	qemu_direct "$DIRECT_TIMEOUT" "harness.mode=check ${KERNEL_APPEND:-}" </dev/null
 }
 stage direct-boot direct_boot
 rc=$?

@@ -63,7 +63,7 @@ sync_patches() {
 	for ((i = keep; i < ${#want[@]}; i++)); do
 		p=${want[$i]}
 		[ -f "$TOP/patches/$p" ] || die "patches/series names $p, which does not exist"
-		if ! patch -d "$KSRC_DIR" -p1 -s -f --dry-run <"$TOP/patches/$p" >"$LOGS/patch-$p.log" 2>&1; then
+		if ! patch -d "$KSRC_DIR" -p1 -f --dry-run <"$TOP/patches/$p" >"$LOGS/patch-$p.log" 2>&1; then
 			cat "$LOGS/patch-$p.log" >&2
 			die "patch $p does not apply to $(cat "$STATE/origin")"
 		fi

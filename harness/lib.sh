@@ -92,7 +92,7 @@ boot_failure() {
 	if [ -n "$p" ]; then
 		echo "kernel panicked: ${p#*] }"
 	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-		echo "timed out after ${t}s (hung boot; last console line: $(tail -n 1 "$log" | tr -d '\r' | cut -c1-120))"
+		echo "timed out after ${t}s (hung boot; last console line: $(grep -av '^qemu-system' "$log" | tail -n 1 | tr -d '\r' | cut -c1-120))"
 	elif [ "$rc" -ne 0 ]; then
 		echo "qemu exited with status $rc"
 	fi

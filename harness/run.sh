@@ -43,4 +43,5 @@ gunyah)
 esac
 st=$(grep -a '^@@harness exit ' "$log" | tail -n 1 | tr -d '\r' | cut -d' ' -f3)
 [ -n "$st" ] || die "the command's exit status never arrived (see $log)"
+[ "$st" -eq 0 ] || msg "harness: RUN command exited with status $st"
 exit "$st"
