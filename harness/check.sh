@@ -59,6 +59,9 @@ else
 	result PASS build/warnings-in-our-code
 fi
 
+: >"$LOGS/checkpatch.log"
+"$HARNESS_DIR/static-checks.sh"
+
 required initramfs build/guest-initramfs "$HARNESS_DIR/mkinitramfs.sh" "$GUEST_INITRAMFS" "$HARNESS_DIR/guest-init"
 
 # Direct boot: no hypervisor. Our kernel must boot, run KUnit and report Gunyah absent.

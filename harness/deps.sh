@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PKGS="make gcc libc6-dev patch rsync cpio xz-utils bc bison flex kmod perl python3
-      libssl-dev libelf-dev ccache gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+      libssl-dev libelf-dev ccache sparse gcc-aarch64-linux-gnu libc6-dev-arm64-cross
       qemu-system-arm linux-source-6.12"
 
 installed() {

@@ -33,5 +33,7 @@ if [ ! -f "$KOUT/.config" ] || [ "$(cat "$KOUT/.fragment.sha" 2>/dev/null)" != "
 	[ $bad -eq 0 ] || die "config fragment not honoured (see above)"
 	echo "$want" >"$KOUT/.fragment.sha"
 fi
-kmake -j"$JOBS" Image || die "kernel build failed"
+# W=1 throughout, so our files are always compiled with the extra warnings and nothing is
+# rebuilt for a change of flags between a normal and a checking build.
+kmake -j"$JOBS" W=1 Image || die "kernel build failed"
 msg "harness: built $(cat "$KOUT/include/config/kernel.release") -> ${KIMAGE#"$TOP"/}"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Static checks of our kernel code: sparse over every directory with our C files, and
+# checkpatch --strict on each of our C files. Run after kernel-build.sh (same W=1 flags, so
+# make only runs the checker and recompiles nothing).
+. "$(dirname "$0")/lib.sh"
+
+ours=$(grep -E '^(arch|drivers|virt|mm|kernel|include)/.*\.[ch]$' "$KSRC_DIR/.harness/overlay.list")
+dirs=$(echo "$ours" | grep '\.c$' | xargs -r -n1 dirname | sort -u | sed 's#$#/#')
+
+if [ -n "$dirs" ]; then
+	# shellcheck disable=SC2086
+	make -C "$KSRC_DIR" O="$KOUT" $KARCH W=1 C=2 CHECK=sparse $dirs >"$LOGS/sparse.log" 2>&1
+	rc=$?
+	found=$(grep -aE '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$LOGS/sparse.log" |
+		sed -E 's#^(\.\./)*([^:]*/build/linux/)?##' | while IFS= read -r w; do
+			echo "$ours" | grep -qxF "${w%%:*}" && echo "$w"
+		done)
+	if [ $rc -ne 0 ]; then
+		result FAIL static/sparse "make C=2 failed (build/logs/sparse.log)"
+	elif [ -n "$found" ]; then
+		echo "$found" >&2
+		result FAIL static/sparse "$(echo "$found" | wc -l) findings in our code"
+	else
+		result PASS static/sparse
+	fi
+fi
+
+for f in $ours; do
+	out=$(perl "$KSRC_DIR/scripts/checkpatch.pl" --strict --no-tree --terse --show-types -f "$TOP/$f" 2>&1 |
+		grep -E ': (ERROR|WARNING|CHECK):')
+	if [ -z "$out" ]; then
+		result PASS "static/checkpatch/$f"
+	else
+		echo "$out" >>"$LOGS/checkpatch.log"
+		result FAIL "static/checkpatch/$f" "$(echo "$out" | wc -l) findings (build/logs/checkpatch.log)"
+	fi
+done
+exit 0
