@@ -5,6 +5,7 @@
 Uses the kernel's own parser (tools/testing/kunit/kunit_parser.py).
 Usage: kunit-results.py KERNEL_SRC CONSOLE_LOG PREFIX  -> "PASS|FAIL|SKIP PREFIX/suite.case"
 """
+import re
 import sys
 
 src, log, prefix = sys.argv[1:4]
@@ -20,6 +21,14 @@ with open(log, errors='replace') as f:
 kunit_printer.stdout._output = sys.stderr
 root = kunit_parser.parse_run_tests(lines)
 
+# kunit_parser keeps no skip reason: take it from the result line itself.
+SKIP_RE = re.compile(r'\bok \d+ (\S+) # SKIP ?(.*)$')
+skip_reason = {}
+for line in lines:
+    m = SKIP_RE.search(line.rstrip())
+    if m:
+        skip_reason[m.group(1)] = m.group(2)
+
 STATUS = {TestStatus.SUCCESS: 'PASS', TestStatus.SKIPPED: 'SKIP'}
 
 
@@ -27,7 +36,9 @@ def walk(test, path):
     if not test.subtests:
         status = STATUS.get(test.status, 'FAIL')
         why = ''
-        if status != 'PASS':
+        if status == 'SKIP' and skip_reason.get(test.name):
+            why = ' # ' + skip_reason[test.name]
+        elif status != 'PASS':
             why = ' # ' + test.status.name.lower()
         print(f'{status} {prefix}/{".".join(path)}{why}')
         return 1

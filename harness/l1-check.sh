@@ -9,6 +9,7 @@ EMU_DIR=$TOP/tools/testing/gunyah
 EMU=$EMU_OUT/gunyah-emu
 EMU_TIMEOUT=$((L1_TIMEOUT - 120))
 emu=
+emu_missing="tools/testing/gunyah not present yet"
 
 headers() { # 6.12 uapi headers for userspace that needs newer KVM ioctls than the cross libc's
 	# shellcheck disable=SC2086
@@ -22,6 +23,7 @@ if [ -f "$EMU_DIR/Makefile" ]; then
 		emu=1
 	else
 		result FAIL build/gunyah-emu "see build/logs/emulator-build.log"
+		emu_missing="gunyah-emu did not build"
 	fi
 fi
 
@@ -62,7 +64,7 @@ l1_result kvm-init l1/kvm-initialised "KVM did not initialise in L1"
 l1_result kvm-smoke l1/kvm-smoke-guest-ran "the smoke guest did not run under L1 KVM"
 
 if [ -z "$emu" ]; then
-	result SKIP l1/gunyah-emu "tools/testing/gunyah not present yet"
+	result SKIP l1/gunyah-emu "$emu_missing"
 	exit 0
 fi
 l1_result cmd l1/gunyah-emu-exit "gunyah-emu did not finish cleanly"
