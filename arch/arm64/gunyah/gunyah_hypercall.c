@@ -44,6 +44,19 @@ static const u32 gunyah_uid_words[4] = {
 	0xcd8fd5c1, 0xdb5f53a4, 0x36ce6592, 0x145f3d67,
 };
 
+/*
+ * error_t is a signed 32-bit enumeration that the hypervisor sign-extends
+ * into x0. Anything else in x0 is not an answer we understand: report a
+ * failure rather than let stray upper bits read as success.
+ */
+static enum gunyah_error gunyah_result(unsigned long x0)
+{
+	if ((long)x0 != (long)(s32)x0)
+		return GUNYAH_ERROR_FAILURE;
+
+	return (s32)x0;
+}
+
 /**
  * arch_is_gunyah_guest() - ask the vendor-hyp CALL_UID service who we run on
  *
@@ -97,15 +110,17 @@ EXPORT_SYMBOL_GPL(gunyah_hypercall_hyp_identify);
 enum gunyah_error gunyah_hypercall_bell_send(u64 capid, u64 new_flags,
 					     u64 *old_flags)
 {
+	enum gunyah_error gunyah_error;
 	struct arm_smccc_res res;
 
 	arm_smccc_1_1_hvc(GUNYAH_HYPERCALL_BELL_SEND, capid, new_flags, 0,
 			  &res);
 
-	if (res.a0 == GUNYAH_ERROR_OK && old_flags)
+	gunyah_error = gunyah_result(res.a0);
+	if (gunyah_error == GUNYAH_ERROR_OK && old_flags)
 		*old_flags = res.a1;
 
-	return res.a0;
+	return gunyah_error;
 }
 EXPORT_SYMBOL_GPL(gunyah_hypercall_bell_send);
 
@@ -125,7 +140,7 @@ enum gunyah_error gunyah_hypercall_bell_set_mask(u64 capid, u64 enable_mask,
 	arm_smccc_1_1_hvc(GUNYAH_HYPERCALL_BELL_SET_MASK, capid, enable_mask,
 			  ack_mask, 0, &res);
 
-	return res.a0;
+	return gunyah_result(res.a0);
 }
 EXPORT_SYMBOL_GPL(gunyah_hypercall_bell_set_mask);
 
@@ -144,15 +159,17 @@ enum gunyah_error gunyah_hypercall_msgq_send(u64 capid, size_t size,
 					     const void *buff, u64 tx_flags,
 					     bool *ready)
 {
+	enum gunyah_error gunyah_error;
 	struct arm_smccc_res res;
 
 	arm_smccc_1_1_hvc(GUNYAH_HYPERCALL_MSGQ_SEND, capid, size,
 			  (uintptr_t)buff, tx_flags, 0, &res);
 
-	if (res.a0 == GUNYAH_ERROR_OK)
+	gunyah_error = gunyah_result(res.a0);
+	if (gunyah_error == GUNYAH_ERROR_OK)
 		*ready = !!res.a1;
 
-	return res.a0;
+	return gunyah_error;
 }
 EXPORT_SYMBOL_GPL(gunyah_hypercall_msgq_send);
 
@@ -170,17 +187,19 @@ enum gunyah_error gunyah_hypercall_msgq_recv(u64 capid, void *buff,
 					     size_t size, size_t *recv_size,
 					     bool *ready)
 {
+	enum gunyah_error gunyah_error;
 	struct arm_smccc_res res;
 
 	arm_smccc_1_1_hvc(GUNYAH_HYPERCALL_MSGQ_RECV, capid, (uintptr_t)buff,
 			  size, 0, &res);
 
-	if (res.a0 == GUNYAH_ERROR_OK) {
+	gunyah_error = gunyah_result(res.a0);
+	if (gunyah_error == GUNYAH_ERROR_OK) {
 		*recv_size = res.a1;
 		*ready = !!res.a2;
 	}
 
-	return res.a0;
+	return gunyah_error;
 }
 EXPORT_SYMBOL_GPL(gunyah_hypercall_msgq_recv);
 
@@ -207,7 +226,7 @@ enum gunyah_error gunyah_hypercall_addrspace_map(const struct gunyah_map_request
 
 	arm_smccc_1_2_hvc(&args, &res);
 
-	return res.a0;
+	return gunyah_result(res.a0);
 }
 EXPORT_SYMBOL_GPL(gunyah_hypercall_addrspace_map);
 
@@ -232,7 +251,7 @@ enum gunyah_error gunyah_hypercall_addrspace_unmap(const struct gunyah_map_reque
 
 	arm_smccc_1_2_hvc(&args, &res);
 
-	return res.a0;
+	return gunyah_result(res.a0);
 }
 EXPORT_SYMBOL_GPL(gunyah_hypercall_addrspace_unmap);
 
@@ -255,7 +274,7 @@ enum gunyah_error gunyah_hypercall_memextent_donate(u32 options, u64 from_capid,
 	arm_smccc_1_1_hvc(GUNYAH_HYPERCALL_MEMEXTENT_DONATE, options,
 			  from_capid, to_capid, offset, size, 0, &res);
 
-	return res.a0;
+	return gunyah_result(res.a0);
 }
 EXPORT_SYMBOL_GPL(gunyah_hypercall_memextent_donate);
 
@@ -279,7 +298,7 @@ enum gunyah_error gunyah_hypercall_vcpu_register_write(u64 capid,
 	arm_smccc_1_1_hvc(GUNYAH_HYPERCALL_VCPU_REGISTER_WRITE, capid, set,
 			  index, value, 0, &res);
 
-	return res.a0;
+	return gunyah_result(res.a0);
 }
 EXPORT_SYMBOL_GPL(gunyah_hypercall_vcpu_register_write);
 
@@ -305,17 +324,19 @@ gunyah_hypercall_vcpu_run(u64 capid, const u64 *resume_data,
 		.a3 = resume_data[1],
 		.a4 = resume_data[2],
 	};
+	enum gunyah_error gunyah_error;
 	struct arm_smccc_1_2_regs res;
 
 	arm_smccc_1_2_hvc(&args, &res);
 
-	if (res.a0 == GUNYAH_ERROR_OK) {
+	gunyah_error = gunyah_result(res.a0);
+	if (gunyah_error == GUNYAH_ERROR_OK) {
 		resp->state = res.a1;
 		resp->state_data[0] = res.a2;
 		resp->state_data[1] = res.a3;
 		resp->state_data[2] = res.a4;
 	}
 
-	return res.a0;
+	return gunyah_error;
 }
 EXPORT_SYMBOL_GPL(gunyah_hypercall_vcpu_run);
