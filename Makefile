@@ -42,11 +42,11 @@ check:
 run: initramfs
 	@if [ -f tools/testing/gunyah/Makefile ] && [ "$(STACK)" != direct ]; then \
 		$(MAKE) --no-print-directory emulator >/dev/null || exit 1; fi
-	@RUN='$(subst ','\'',$(RUN))' STACK='$(STACK)' $(H)/run.sh
+	@RUN='$(subst ','\'',$(value RUN))' STACK='$(STACK)' $(H)/run.sh
 
 # Boot the L1 KVM host alone: make l1 RUN='cmd'
 l1: deps
-	@$(H)/l1-run.sh $(if $(RUN),-- '$(subst ','\'',$(RUN))')
+	@$(H)/l1-run.sh $(if $(RUN),-- '$(subst ','\'',$(value RUN))')
 
 clean:
 	rm -rf build/kernel build/initramfs build/emu build/l1 build/logs build/results.txt

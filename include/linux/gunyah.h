@@ -11,6 +11,7 @@
 #define _LINUX_GUNYAH_H
 
 #include <linux/bits.h>
+#include <linux/limits.h>
 #include <linux/types.h>
 
 /*
@@ -200,5 +201,11 @@ struct gunyah_hypercall_vcpu_run_resp {
 enum gunyah_error
 gunyah_hypercall_vcpu_run(u64 capid, const u64 *resume_data,
 			  struct gunyah_hypercall_vcpu_run_resp *resp);
+
+struct page;
+
+/* Lent memory must leave the kernel's linear map until it is reclaimed */
+int gunyah_direct_map_remove(struct page *page, unsigned int nr_pages);
+int gunyah_direct_map_restore(struct page *page, unsigned int nr_pages);
 
 #endif

@@ -12,6 +12,8 @@
 #ifndef _LINUX_GUNYAH_RSC_MGR_H
 #define _LINUX_GUNYAH_RSC_MGR_H
 
+#include <linux/bits.h>
+#include <linux/limits.h>
 #include <linux/notifier.h>
 #include <linux/types.h>
 
@@ -151,8 +153,10 @@ int gunyah_rm_vm_init(struct gunyah_rm *rm, u16 vmid);
 int gunyah_rm_vm_stop(struct gunyah_rm *rm, u16 vmid, u8 flags,
 		      u32 stop_reason);
 
-/* auth_type of VM_CONFIG_IMAGE; the open-source RM knows "none" */
+/* auth_type of VM_CONFIG_IMAGE (vm_auth_type_t, include/rm_types.h) */
 #define GUNYAH_RM_VM_AUTH_NONE			0
+#define GUNYAH_RM_VM_AUTH_PLATFORM		1
+#define GUNYAH_RM_VM_AUTH_ANDROID		2
 
 /**
  * struct gunyah_rm_vm_config_image - VM_CONFIG_IMAGE arguments

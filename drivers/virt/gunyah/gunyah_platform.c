@@ -50,6 +50,7 @@ const struct gunyah_hypercall_hyp_identify_resp *gunyah_api_info(void)
 }
 EXPORT_SYMBOL_GPL(gunyah_api_info);
 
+/* A subsys_initcall: it runs before the drivers below may probe */
 static int __init gunyah_detect(void)
 {
 	struct device_node *np;
@@ -81,7 +82,6 @@ static int __init gunyah_detect(void)
 
 	return 0;
 }
-/* Before device_initcall, where the drivers below may probe */
 subsys_initcall(gunyah_detect);
 
 /*

@@ -72,7 +72,7 @@ static void gunyah_rm_notif_work(struct work_struct *work)
 	for (;;) {
 		spin_lock(&rm->notif_lock);
 		pending = list_first_entry_or_null(&rm->notif_list,
-			struct gunyah_rm_pending_notification, list);
+						   typeof(*pending), list);
 		if (pending)
 			list_del(&pending->list);
 		spin_unlock(&rm->notif_lock);
@@ -207,8 +207,8 @@ static void gunyah_rm_queue_notification(struct gunyah_rm *rm,
 
 	pending = kzalloc(sizeof(*pending), GFP_KERNEL);
 	if (!pending) {
-		dev_err_ratelimited(rm->dev, "notification %#x lost: no memory\n",
-				    hdr->msg_id);
+		/* The allocator already reported it; count it as unhandled */
+		atomic_inc(&rm->stats.unhandled_notifications);
 		kfree(payload);
 		return;
 	}

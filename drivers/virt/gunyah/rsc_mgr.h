@@ -80,15 +80,18 @@ struct gunyah_rm {
 	u32 next_seq;
 	unsigned long call_timeout;
 
+	/* keeps one message's fragments together on the TX queue */
 	struct mutex send_lock;
 	struct completion send_ready;
 	u8 tx_buf[GUNYAH_RM_MSG_SIZE];
 
+	/* one reader of the RX queue at a time */
 	struct mutex recv_lock;
 	struct gunyah_rm_reassembly rx;
 	u8 rx_buf[GUNYAH_RM_MSG_SIZE];
 
 	struct blocking_notifier_head notifiers;
+	/* protects notif_list */
 	spinlock_t notif_lock;
 	struct list_head notif_list;
 	struct work_struct notif_work;

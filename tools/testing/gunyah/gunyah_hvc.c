@@ -12,6 +12,7 @@
  * output has fitted into the RX queue, so a VM that stops reading replies
  * sees its TX queue fill up, as it would with a busy real RM.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "gunyah_hvc.h"
@@ -76,13 +77,116 @@ static uint64_t gh_cap_check(uint64_t cap, uint64_t wanted)
 	return GH_ERROR_CSPACE_CAP_NULL;
 }
 
-/* msgqueue_send: x1 cap, x2 size, x3 buffer VA, x4 flags -> x0 err, x1 not_full */
+/* msgqueue_send: x1 cap, x2 size, x3 buffer VA, x4 flags; x0 err, x1 not_full */
 static void gh_msgq_send(struct gh_hyp *h, void *vcpu, uint64_t regs[8])
 {
+	uint64_t cap = regs[1], size = regs[2], va = regs[3];
 	uint8_t msg[MSGQ_MSG_SIZE];
-	uint64_t size = regs[2], err;
+	uint64_t err;
 
 	regs[1] = 0;
-	err = gh_cap_check(regs[1 - 1 + 1] ? regs[1] : regs[1], GH_RM_TX_CAPID);
-	(void)err;
+	err = gh_cap_check(cap, GH_RM_TX_CAPID);
+	if (!err && msgq_full(&h->to_rm))
+		err = GH_ERROR_MSGQUEUE_FULL;
+	/* useraccess_copy_from_guest_va(): 0 < size <= max message size */
+	if (!err && (size == 0 || size > MSGQ_MSG_SIZE))
+		err = GH_ERROR_ARGUMENT_SIZE;
+	if (!err)
+		err = h->ops.copy_from_va(h->ops.ctx, vcpu, msg, va, size);
+	if (!err) {
+		msgq_push(&h->to_rm, msg, size);
+		gh_hyp_pump(h);
+		regs[1] = !msgq_full(&h->to_rm);
+	}
+	regs[0] = err;
+}
+
+/* msgqueue_receive: x1 cap, x2 buffer VA, x3 size; x0 err, x1 size, x2 not_empty */
+static void gh_msgq_recv(struct gh_hyp *h, void *vcpu, uint64_t regs[8])
+{
+	uint64_t cap = regs[1], va = regs[2], buf_size = regs[3];
+	const uint8_t *msg;
+	uint64_t err;
+	size_t len = 0;
+
+	regs[1] = 0;
+	regs[2] = 0;
+	err = gh_cap_check(cap, GH_RM_RX_CAPID);
+	if (err)
+		goto out;
+	msg = msgq_peek(&h->from_rm, &len);
+	if (!msg) {
+		err = GH_ERROR_MSGQUEUE_EMPTY;
+		goto out;
+	}
+	/* The message stays queued if it cannot be delivered. */
+	if (buf_size < len) {
+		err = GH_ERROR_ARGUMENT_SIZE;
+		goto out;
+	}
+	err = h->ops.copy_to_va(h->ops.ctx, vcpu, va, msg, len);
+	if (err)
+		goto out;
+	msgq_drop(&h->from_rm);
+	regs[1] = len;
+	/* Refill from the RM before reporting whether more is waiting. */
+	gh_hyp_pump(h);
+	regs[2] = h->from_rm.count != 0;
+out:
+	regs[0] = err;
+}
+
+void gh_hyp_call(struct gh_hyp *h, void *vcpu, uint64_t regs[8])
+{
+	uint32_t fn = (uint32_t)regs[0];
+	unsigned int owner = (fn >> GH_SMCCC_OWNER_SHIFT) & GH_SMCCC_OWNER_MASK;
+	unsigned int class = (fn >> 14) & 3u;
+	unsigned int number = fn & 0x3fffu;
+	bool fast = fn & GH_SMCCC_FAST, is64 = fn & GH_SMCCC_64;
+	char name[COUNTER_NAME_MAX];
+
+	/* smccc_handle_hypercall_wrapper() */
+	if (owner != GH_SMCCC_OWNER_VENDOR_HYP ||
+	    !((class == GH_CLASS_SERVICE && fast && !is64) ||
+	      (class == GH_CLASS_HYPERCALL && fast && is64))) {
+		counter_add(h->counters, "hvc_invalid_id", 1);
+		regs[0] = GH_SMCCC_UNKNOWN;
+		return;
+	}
+	/* Both valid forms have distinct low 16 bits: 0xffxx and 0x80xx. */
+	snprintf(name, sizeof(name), "hvc_%04x", fn & 0xffffu);
+	counter_add(h->counters, name, 1);
+
+	if (class == GH_CLASS_SERVICE) {
+		switch (number) {
+		case GH_SERVICE_CALL_UID:
+			regs[0] = GH_UID0;
+			regs[1] = GH_UID1;
+			regs[2] = GH_UID2;
+			regs[3] = GH_UID3;
+			return;
+		case GH_SERVICE_REVISION:
+			regs[0] = GH_API_INFO;
+			return;
+		}
+		regs[0] = GH_SMCCC_UNKNOWN;
+		return;
+	}
+	switch (number) {
+	case GH_HVC_IDENTIFY:
+		regs[0] = GH_API_INFO;
+		regs[1] = GH_API_FLAGS0;
+		regs[2] = 0;
+		regs[3] = 0;
+		return;
+	case GH_HVC_MSGQ_SEND:
+		gh_msgq_send(h, vcpu, regs);
+		return;
+	case GH_HVC_MSGQ_RECV:
+		gh_msgq_recv(h, vcpu, regs);
+		return;
+	}
+	/* ERROR_UNIMPLEMENTED is -1, the same as SMCCC_UNKNOWN_FUNCTION64. */
+	counter_add(h->counters, "hvc_unimplemented", 1);
+	regs[0] = GH_ERROR_UNIMPLEMENTED;
 }

@@ -7,7 +7,7 @@
  *   hyp/interfaces/smccc/smccc.tc      SMCCC IDs, Gunyah UID
  *   hyp/vm/smccc/src/smccc_hypercalls.c, aarch64/templates/hyp_wrapper.c.tmpl
  *                                      argument registers x1.., results x0..
- *   hyp/interfaces/msgqueue/msgqueue.hvc, hyp/ipc/msgqueue/src/*.c
+ *   hyp/interfaces/msgqueue/msgqueue.hvc, hyp/ipc/msgqueue/src/
  *   hyp/interfaces/api/api.tc          hyp_api_info
  *   hyp/core/base/types.tc, cspace.tc.tmpl, msgqueue.tc  error codes
  * and the v17 Linux series, arch/arm64/gunyah/gunyah_hypercall.c.

@@ -121,7 +121,7 @@ void rm_dispatch(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
 		 uint16_t seq, const uint8_t *buf, size_t len)
 {
 	char name[COUNTER_NAME_MAX];
-	uint32_t error;
+	uint32_t error = RM_OK;
 
 	snprintf(name, sizeof(name), "rm_call_%08x", msg_id);
 	rm_count(e, name, 1);

@@ -403,7 +403,8 @@ static void rm_parcel_release_vm(struct rm_parcel *p, struct rm_acl_entry *a)
 static uint32_t rm_parcel_accept(struct rm_engine *e, uint16_t vmid,
 				 uint16_t seq, const uint8_t *buf, size_t len)
 {
-	struct rm_reader r = { .buf = buf, .len = len, .pos = 8 };
+	/* {le32 handle, mem_type, trans_type, flags, res, le32 label}, lists */
+	struct rm_reader r = { .buf = buf, .len = len, .pos = 12 };
 	const uint8_t *acl, *sgl, *attrs;
 	uint16_t nr_acl, nr_sgl, nr_attr, map_vmid;
 	uint8_t flags = buf[6];
