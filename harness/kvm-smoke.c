@@ -23,7 +23,7 @@
 #define WRITE_VALUE	0x1234
 #define READ_VALUE	0xabcd
 
-static const uint32_t guest_code[] = {
+static const __u32 guest_code[] = {
 	0xd2a40000,	/* movz x0, #0x2000, lsl #16	x0 = MMIO_ADDR */
 	0xd2824681,	/* movz x1, #0x1234 */
 	0xf9000001,	/* str  x1, [x0]		MMIO write */
@@ -42,14 +42,15 @@ static int fail(const char *what)
 	return 1;
 }
 
-static int expect_mmio(struct kvm_run *run, uint64_t addr, int is_write)
+static int expect_mmio(struct kvm_run *run, __u64 addr, int is_write)
 {
 	if (run->exit_reason != KVM_EXIT_MMIO) {
 		fprintf(stderr, "kvm-smoke: exit reason %u, expected MMIO\n", run->exit_reason);
 		return -1;
 	}
 	if (run->mmio.phys_addr != addr || run->mmio.is_write != is_write || run->mmio.len != 8) {
-		fprintf(stderr, "kvm-smoke: MMIO at 0x%llx len %u write %u, expected 0x%lx len 8 write %d\n",
+		fprintf(stderr,
+			"kvm-smoke: MMIO at 0x%llx len %u write %u, expected 0x%lx len 8 write %d\n",
 			(unsigned long long)run->mmio.phys_addr, run->mmio.len, run->mmio.is_write,
 			(unsigned long)addr, is_write);
 		return -1;
@@ -63,7 +64,7 @@ int main(void)
 	struct kvm_vcpu_init init;
 	struct kvm_one_reg reg;
 	struct kvm_run *run;
-	uint64_t pc = RAM_BASE, val;
+	__u64 pc = RAM_BASE, val;
 	int kvm, vm, vcpu, size;
 	void *ram;
 
@@ -132,7 +133,8 @@ int main(void)
 		return fail("fourth KVM_RUN");
 	if (run->exit_reason != KVM_EXIT_SYSTEM_EVENT ||
 	    run->system_event.type != KVM_SYSTEM_EVENT_SHUTDOWN) {
-		fprintf(stderr, "kvm-smoke: exit reason %u, expected SYSTEM_OFF\n", run->exit_reason);
+		fprintf(stderr, "kvm-smoke: exit reason %u, expected SYSTEM_OFF\n",
+			run->exit_reason);
 		return 1;
 	}
 	printf("kvm-smoke: guest ran: MMIO write, read, write, PSCI SYSTEM_OFF\n");
