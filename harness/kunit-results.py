@@ -14,8 +14,10 @@ import kunit_parser  # noqa: E402
 import kunit_printer  # noqa: E402
 from kunit_parser import TestStatus  # noqa: E402
 
-with open(log, errors='replace') as f:
-    lines = [line.replace('\r', '') for line in f]
+with open(log, errors='replace', newline='') as f:
+    # Consoles relayed through the L1 machine end lines with \r\r\n; Python would see an
+    # extra empty line in each, which breaks KTAP. Split on \n alone and drop every \r.
+    lines = [line.replace('\r', '') + '\n' for line in f.read().split('\n')]
 
 # The parser's own readable report goes to stderr (the stage log); results to stdout.
 kunit_printer.stdout._output = sys.stderr

@@ -284,8 +284,12 @@ void gunyah_rm_rx(struct gunyah_rm *rm)
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_rx);
 
+/* While the TX queue is full, try again at least this often */
+#define GUNYAH_RM_SEND_RETRY_MS		20
+
 static int gunyah_rm_send_fragment(struct gunyah_rm *rm, size_t size)
 {
+	unsigned long deadline = jiffies + rm->call_timeout;
 	int ret;
 
 	for (;;) {
@@ -294,9 +298,14 @@ static int gunyah_rm_send_fragment(struct gunyah_rm *rm, size_t size)
 		ret = rm->ops->send(rm, rm->tx_buf, size);
 		if (ret != -EAGAIN)
 			return ret;
-		if (!wait_for_completion_timeout(&rm->send_ready,
-						 rm->call_timeout))
+		if (time_after(jiffies, deadline))
 			return -ETIMEDOUT;
+		/*
+		 * The TX interrupt normally ends the wait; the bound keeps a
+		 * lost edge from stalling every caller until the deadline.
+		 */
+		wait_for_completion_timeout(&rm->send_ready,
+					    msecs_to_jiffies(GUNYAH_RM_SEND_RETRY_MS));
 	}
 }
 

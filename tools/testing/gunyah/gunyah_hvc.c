@@ -136,7 +136,25 @@ out:
 	regs[0] = err;
 }
 
+static void gh_hyp_dispatch(struct gh_hyp *h, void *vcpu, uint64_t regs[8]);
+
 void gh_hyp_call(struct gh_hyp *h, void *vcpu, uint64_t regs[8])
+{
+	uint64_t in[5];
+
+	memcpy(in, regs, sizeof(in));
+	gh_hyp_dispatch(h, vcpu, regs);
+	if (h->trace)
+		fprintf(stderr,
+			"gunyah-emu: hvc %08llx(%llx, %llx, %llx, %llx) = %llx %llx %llx %llx\n",
+			(unsigned long long)in[0], (unsigned long long)in[1],
+			(unsigned long long)in[2], (unsigned long long)in[3],
+			(unsigned long long)in[4], (unsigned long long)regs[0],
+			(unsigned long long)regs[1], (unsigned long long)regs[2],
+			(unsigned long long)regs[3]);
+}
+
+static void gh_hyp_dispatch(struct gh_hyp *h, void *vcpu, uint64_t regs[8])
 {
 	uint32_t fn = (uint32_t)regs[0];
 	unsigned int owner = (fn >> GH_SMCCC_OWNER_SHIFT) & GH_SMCCC_OWNER_MASK;

@@ -20,12 +20,13 @@
 #include <stdint.h>
 
 #include "counters.h"
+#include "kernel_compat.h"
 #include "msgq.h"
 #include "rm_engine.h"
 
 /* SMCCC function IDs: fast (bit 31), owner 6 = vendor hypervisor */
-#define GH_SMCCC_FAST		(1u << 31)
-#define GH_SMCCC_64		(1u << 30)
+#define GH_SMCCC_FAST		BIT(31)
+#define GH_SMCCC_64		BIT(30)
 #define GH_SMCCC_OWNER_SHIFT	24
 #define GH_SMCCC_OWNER_MASK	0x3fu
 #define GH_SMCCC_OWNER_VENDOR_HYP 6u
@@ -51,9 +52,9 @@
 #define GH_HVC_MSGQ_RECV	0x1cu
 
 /* hyp_api_info: api_version 1, is_64bit (bit 15), variant 0x51 (63:56) */
-#define GH_API_INFO		(1ull | (1ull << 15) | (0x51ull << 56))
+#define GH_API_INFO		(1ull | BIT_ULL(15) | (0x51ull << 56))
 /* hyp_api_flags0: only the msgqueue feature (bit 2) is offered here */
-#define GH_API_FLAGS0		(1ull << 2)
+#define GH_API_FLAGS0		BIT_ULL(2)
 
 /* Gunyah error codes */
 #define GH_OK				0
@@ -98,6 +99,7 @@ struct gh_hyp {
 	struct rm_engine *rm;
 	struct counters *counters;
 	struct gh_guest_ops ops;
+	bool trace;	/* log every call and its results to stderr */
 };
 
 void gh_hyp_init(struct gh_hyp *h, struct rm_engine *rm,

@@ -204,6 +204,7 @@ static uint32_t rm_parcel_check_acl(uint16_t owner, uint8_t mem_type,
 	uint8_t max_rights = mem_type == RM_MEM_TYPE_IO ? RM_RIGHTS_RW :
 							  RM_RIGHTS_RWX;
 	unsigned int i, j;
+	bool is_share;
 
 	*owner_in_acl = false;
 	for (i = 0; i < nr_acl; i++) {
@@ -223,7 +224,8 @@ static uint32_t rm_parcel_check_acl(uint16_t owner, uint8_t mem_type,
 			*owner_in_acl = true;
 	}
 	/* The owner is named in the ACL exactly when it shares. */
-	if ((trans_type == RM_TRANS_SHARE) != *owner_in_acl)
+	is_share = trans_type == RM_TRANS_SHARE;
+	if (is_share != *owner_in_acl)
 		return RM_ERROR_ARGUMENT_INVALID;
 	return RM_OK;
 }
@@ -294,14 +296,16 @@ static uint32_t rm_parcel_construct(struct rm_engine *e, uint16_t owner,
 	for (i = 0; i < nr_attr; i++) {
 		uint16_t attr = get_le16(attrs + i * ATTR_ENTRY_SIZE);
 		uint16_t vmid = get_le16(attrs + i * ATTR_ENTRY_SIZE + 2);
+		bool is_io = mem_type == RM_MEM_TYPE_IO;
+		bool is_device = attr == RM_MEM_ATTR_DEVICE;
 		struct rm_acl_entry *entry;
 
 		err = RM_OK;
 		for (j = 0; j < i; j++)
 			if (p->attrs[j].vmid == vmid)
 				err = RM_ERROR_ARGUMENT_INVALID;
-		if (attr > RM_MEM_ATTR_CACHED ||
-		    (mem_type == RM_MEM_TYPE_IO) != (attr == RM_MEM_ATTR_DEVICE) ||
+		/* Only device attributes for IO memory, and only for it. */
+		if (attr > RM_MEM_ATTR_CACHED || is_io != is_device ||
 		    (trans_type == RM_TRANS_DONATE && attr != p->acl[0].attr))
 			err = RM_ERROR_ARGUMENT_INVALID;
 		entry = rm_parcel_acl(p, vmid);

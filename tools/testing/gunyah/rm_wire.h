@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "kernel_compat.h"
+
 /* include/rm-rpc.h */
 #define RM_MSG_SIZE		240u
 #define RM_HEADER_SIZE		8u
@@ -144,7 +146,7 @@
 #define RM_MAX_LIST_ENTRIES	512u
 #define RM_MAX_PARCELS_PER_VM	64u
 /* include/vm_memory.h: ADDR_LIMIT = 1 << (32 + PAGE_BITS) */
-#define RM_ADDR_LIMIT		(1ull << 44)
+#define RM_ADDR_LIMIT		BIT_ULL(44)
 #define RM_PAGE_SIZE		4096ull
 
 /* Request sizes (static_asserts in include/memparcel_msg.h) */
@@ -153,7 +155,8 @@
 #define RM_APPEND_REQ_LEN	12u
 #define RM_RELEASE_REQ_LEN	8u
 #define RM_NOTIFY_REQ_LEN	12u
-#define RM_CONFIG_IMAGE_REQ_LEN	48u
+/* vm_config_image_req_t, include/vm_creation_message.h: 2+2+4+4*8 bytes */
+#define RM_CONFIG_IMAGE_REQ_LEN	40u
 
 static inline uint16_t get_le16(const uint8_t *p)
 {

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit suite against the real Resource Manager. Skipped when none was
+ * probed (direct boot without Gunyah); under Gunyah (or an emulator of it)
+ * it exercises VM allocation and the lend / share / reclaim cycle.
+ *
+ * A lent page is never touched by the kernel while lent: it leaves the
+ * linear map first, and if the reclaim fails it is leaked on purpose.
+ */
+
+#include <kunit/test.h>
+#include <linux/gfp.h>
+#include <linux/gunyah.h>
+#include <linux/gunyah_rsc_mgr.h>
+#include <linux/mm.h>
+#include <linux/set_memory.h>
+
+static int gunyah_rm_live_init(struct kunit *test)
+{
+	struct gunyah_rm *rm = gunyah_rm_get();
+
+	if (!rm)
+		kunit_skip(test, "no Gunyah Resource Manager probed (not running under Gunyah)");
+
+	test->priv = rm;
+
+	return 0;
+}
+
+static void gunyah_rm_live_exit(struct kunit *test)
+{
+	gunyah_rm_put(test->priv);
+}
+
+static void live_get_vmid_is_primary(struct kunit *test)
+{
+	u16 vmid = GUNYAH_VMID_INVAL;
+
+	KUNIT_ASSERT_EQ(test, gunyah_rm_get_vmid(test->priv, &vmid), 0);
+	KUNIT_EXPECT_EQ(test, vmid, GUNYAH_VMID_HLOS);
+}
+
+static void live_get_own_hyp_resources(struct kunit *test)
+{
+	struct gunyah_rm_hyp_resources *res = NULL;
+	u32 i;
+
+	KUNIT_ASSERT_EQ(test, gunyah_rm_get_hyp_resources(test->priv,
+							  GUNYAH_VMID_HLOS,
+							  &res), 0);
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	for (i = 0; i < res->n_entries; i++)
+		KUNIT_EXPECT_LE(test, res->entries[i].type,
+				GUNYAH_RESOURCE_TYPE_WATCHDOG);
+	kfree(res);
+}
+
+/* A fresh VM for one test case, deallocated by the caller */
+static u16 live_alloc_vm(struct kunit *test)
+{
+	u16 vmid = 0;
+
+	KUNIT_ASSERT_EQ(test, gunyah_rm_alloc_vmid(test->priv, 0, &vmid), 0);
+	KUNIT_ASSERT_NE(test, vmid, 0);
+	KUNIT_ASSERT_NE(test, vmid, GUNYAH_VMID_HLOS);
+
+	return vmid;
+}
+
+static void live_alloc_dealloc_vmid(struct kunit *test)
+{
+	u16 vmid = live_alloc_vm(test);
+
+	KUNIT_EXPECT_EQ(test, gunyah_rm_dealloc_vmid(test->priv, vmid), 0);
+}
+
+/* A VM without a configuration has no resources yet: NORESOURCE */
+static void live_hyp_resources_of_unconfigured_vm(struct kunit *test)
+{
+	struct gunyah_rm_hyp_resources *res = NULL;
+	u16 vmid = live_alloc_vm(test);
+
+	KUNIT_EXPECT_EQ(test, gunyah_rm_get_hyp_resources(test->priv, vmid, &res),
+			-ENOSPC);
+	KUNIT_EXPECT_NULL(test, res);
+	kfree(res);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_dealloc_vmid(test->priv, vmid), 0);
+}
+
+static int live_parcel_one_page(struct kunit *test, struct page *page,
+				struct gunyah_rm_mem_acl_entry *acl,
+				size_t n_acl, bool lend, u8 flags, u32 *handle)
+{
+	struct gunyah_rm_mem_entry sgl = {
+		.phys_addr = cpu_to_le64(page_to_phys(page)),
+		.size = cpu_to_le64(PAGE_SIZE),
+	};
+	struct gunyah_rm_mem_parcel parcel = {
+		.mem_type = GUNYAH_RM_MEM_TYPE_NORMAL,
+		.flags = flags,
+		.n_acl_entries = n_acl,
+		.acl_entries = acl,
+		.n_mem_entries = 1,
+		.mem_entries = &sgl,
+	};
+	int ret;
+
+	ret = lend ? gunyah_rm_mem_lend(test->priv, &parcel) :
+		     gunyah_rm_mem_share(test->priv, &parcel);
+	*handle = parcel.mem_handle;
+
+	return ret;
+}
+
+/*
+ * Lend one page to a fresh VM (read/write for that VM only) and reclaim it.
+ * The page holds a pattern before the lend: with the sanitize flag the RM
+ * zeroes the page when the parcel is created (memparcel.c,
+ * add_sgl_to_mp), without it the pattern must survive the round trip.
+ */
+static void live_lend_cycle(struct kunit *test, bool sanitize)
+{
+	u16 vmid = live_alloc_vm(test);
+	struct gunyah_rm_mem_acl_entry acl = {
+		.vmid = cpu_to_le16(vmid),
+		.perms = GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_W,
+	};
+	u8 expected = sanitize ? 0 : 0xaa;
+	struct page *page;
+	u8 *data;
+	u32 handle;
+	int ret;
+
+	page = alloc_page(GFP_KERNEL);
+	if (!page) {
+		gunyah_rm_dealloc_vmid(test->priv, vmid);
+		KUNIT_FAIL(test, "no page to lend");
+		return;
+	}
+	data = page_address(page);
+	memset(data, 0xaa, PAGE_SIZE);
+
+	ret = gunyah_direct_map_remove(page, 1);
+	if (ret) {
+		__free_page(page);
+		gunyah_rm_dealloc_vmid(test->priv, vmid);
+		KUNIT_FAIL(test, "cannot unmap the page before lending: %d", ret);
+		return;
+	}
+	KUNIT_EXPECT_FALSE(test, kernel_page_present(page));
+
+	ret = live_parcel_one_page(test, page, &acl, 1, true,
+				   sanitize ? GUNYAH_RM_MEM_CREATE_SANITIZE : 0,
+				   &handle);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (!ret) {
+		ret = gunyah_rm_mem_reclaim(test->priv, handle, 0);
+		KUNIT_EXPECT_EQ(test, ret, 0);
+		if (ret) {
+			/* Still lent: returning it to the allocator would fault */
+			pr_err("gunyah: leaking page %pa of unreclaimable parcel %#x\n",
+			       &(phys_addr_t){ page_to_phys(page) }, handle);
+			goto out_dealloc;
+		}
+	}
+
+	KUNIT_EXPECT_EQ(test, gunyah_direct_map_restore(page, 1), 0);
+	KUNIT_EXPECT_TRUE(test, kernel_page_present(page));
+	if (!ret) {
+		KUNIT_EXPECT_EQ(test, data[0], expected);
+		KUNIT_EXPECT_EQ(test, data[PAGE_SIZE - 1], expected);
+	}
+	__free_page(page);
+
+out_dealloc:
+	KUNIT_EXPECT_EQ(test, gunyah_rm_dealloc_vmid(test->priv, vmid), 0);
+}
+
+static void live_lend_sanitized_reclaim(struct kunit *test)
+{
+	live_lend_cycle(test, true);
+}
+
+static void live_lend_unsanitized_reclaim(struct kunit *test)
+{
+	live_lend_cycle(test, false);
+}
+
+static void live_share_reclaim(struct kunit *test)
+{
+	u16 vmid = live_alloc_vm(test);
+	struct gunyah_rm_mem_acl_entry acl[2] = {
+		{
+			.vmid = cpu_to_le16(GUNYAH_VMID_HLOS),
+			.perms = GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_W,
+		}, {
+			.vmid = cpu_to_le16(vmid),
+			.perms = GUNYAH_RM_ACL_R,
+		},
+	};
+	struct page *page;
+	u32 handle;
+	u8 *data;
+	int ret;
+
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	data = page_address(page);
+	data[0] = 0x5a;
+
+	ret = live_parcel_one_page(test, page, acl, ARRAY_SIZE(acl), false, 0,
+				   &handle);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (!ret) {
+		/* Shared, not lent: still ours to read */
+		KUNIT_EXPECT_EQ(test, data[0], 0x5a);
+		ret = gunyah_rm_mem_reclaim(test->priv, handle, 0);
+		KUNIT_EXPECT_EQ(test, ret, 0);
+		if (ret) {
+			pr_err("gunyah: leaking page %pa of unreclaimable parcel %#x\n",
+			       &(phys_addr_t){ page_to_phys(page) }, handle);
+			goto out_dealloc;
+		}
+	}
+	__free_page(page);
+
+out_dealloc:
+	KUNIT_EXPECT_EQ(test, gunyah_rm_dealloc_vmid(test->priv, vmid), 0);
+}
+
+static void live_reclaim_unknown_handle(struct kunit *test)
+{
+	/* The RM answers HANDLE_INVALID (memparcel.c, memparcel_do_reclaim) */
+	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_reclaim(test->priv, 0xdead0000, 0),
+			-ENOENT);
+}
+
+static void live_lend_empty_acl(struct kunit *test)
+{
+	struct page *page;
+	u32 handle;
+	int ret;
+
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+
+	/* Treated as a real lend, in case the RM wrongly accepts it */
+	ret = gunyah_direct_map_remove(page, 1);
+	if (ret) {
+		__free_page(page);
+		KUNIT_FAIL(test, "cannot unmap the page before lending: %d", ret);
+		return;
+	}
+
+	/* ARGUMENT_INVALID from memparcel_construct() */
+	ret = live_parcel_one_page(test, page, NULL, 0, true,
+				   GUNYAH_RM_MEM_CREATE_SANITIZE, &handle);
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	if (!ret && gunyah_rm_mem_reclaim(test->priv, handle, 0)) {
+		pr_err("gunyah: leaking page %pa of wrongly accepted parcel %#x\n",
+		       &(phys_addr_t){ page_to_phys(page) }, handle);
+		return;
+	}
+
+	KUNIT_EXPECT_EQ(test, gunyah_direct_map_restore(page, 1), 0);
+	__free_page(page);
+}
+
+static struct kunit_case gunyah_rm_live_cases[] = {
+	KUNIT_CASE(live_get_vmid_is_primary),
+	KUNIT_CASE(live_get_own_hyp_resources),
+	KUNIT_CASE(live_alloc_dealloc_vmid),
+	KUNIT_CASE(live_hyp_resources_of_unconfigured_vm),
+	KUNIT_CASE(live_lend_sanitized_reclaim),
+	KUNIT_CASE(live_lend_unsanitized_reclaim),
+	KUNIT_CASE(live_share_reclaim),
+	KUNIT_CASE(live_reclaim_unknown_handle),
+	KUNIT_CASE(live_lend_empty_acl),
+	{}
+};
+
+static struct kunit_suite gunyah_rm_live_suite = {
+	.name = "gunyah_rm_live",
+	.init = gunyah_rm_live_init,
+	.exit = gunyah_rm_live_exit,
+	.test_cases = gunyah_rm_live_cases,
+};
+
+kunit_test_suite(gunyah_rm_live_suite);
+
+MODULE_DESCRIPTION("KUnit tests against the live Gunyah Resource Manager");
+MODULE_LICENSE("GPL");

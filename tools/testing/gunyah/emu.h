@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * State of one gunyah-emu run: the KVM VM that plays the Gunyah primary
+ * VM, its memory and devices, and the emulated hypervisor and RM.
+ */
+#ifndef GUNYAH_EMU_EMU_H
+#define GUNYAH_EMU_EMU_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+
+#include <linux/kvm.h>
+
+#include "counters.h"
+#include "guest_dt.h"
+#include "kernel_compat.h"
+#include "gunyah_hvc.h"
+#include "pl011.h"
+#include "rm_engine.h"
+
+struct emu;
+
+struct vcpu {
+	struct emu *emu;
+	unsigned int index;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+};
+
+#define EMU_MAX_FAIL_RULES	16
+
+struct emu_fail_rule {
+	uint32_t msg_id;
+	uint32_t nth;
+	uint32_t error;
+};
+
+struct emu_options {
+	uint64_t mem_size;
+	unsigned int nr_cpus;
+	const char *image;
+	const char *initrd;
+	const char *cmdline;
+	unsigned int timeout;
+	const char *counters_file;
+	bool trace;
+	double fail_rate;
+	uint64_t fail_seed;
+	uint32_t fail_error;
+	unsigned int nr_fail_rules;
+	struct emu_fail_rule fail_rules[EMU_MAX_FAIL_RULES];
+};
+
+struct emu {
+	struct emu_options opts;
+	int kvm_fd;
+	int vm_fd;
+	int gic_fd;
+	/* Guest RAM as mapped into the emulator. */
+	uint8_t *ram;
+	uint64_t ram_base;
+	uint64_t ram_size;
+	/* One byte per 4 KiB page: nonzero if removed from the primary. */
+	uint8_t *unmapped;
+	uint64_t nr_unmapped;
+	struct vcpu vcpus[GUEST_MAX_CPUS];
+	/* Serialises devices, hypercalls, the RM and the memory map. */
+	pthread_mutex_t lock;
+	struct counters counters;
+	struct pl011 uart;
+	struct rm_engine *rm;
+	struct gh_hyp hyp;
+};
+
+/* guest_mem.c */
+int guest_mem_init(struct emu *emu, uint64_t base, uint64_t size);
+void *guest_mem_ptr(struct emu *emu, uint64_t ipa, uint64_t len);
+int guest_mem_unmap(void *ctx, uint64_t ipa, uint64_t size);
+int guest_mem_map(void *ctx, uint64_t ipa, uint64_t size);
+void guest_mem_sanitize(void *ctx, uint64_t ipa, uint64_t size);
+uint64_t guest_copy_from_va(void *ctx, void *vcpu, void *dst, uint64_t va,
+			    size_t len);
+uint64_t guest_copy_to_va(void *ctx, void *vcpu, uint64_t va,
+			  const void *src, size_t len);
+
+/* vcpu.c */
+int vcpu_create(struct emu *emu, unsigned int index);
+int vcpu_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *value);
+int vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t value);
+void *vcpu_thread(void *arg);
+void emu_set_spi(struct emu *emu, unsigned int spi, bool level);
+
+/* boot.c */
+int boot_load(struct emu *emu, uint64_t *entry, uint64_t *dtb);
+
+/* gunyah_emu.c */
+noreturn void emu_finish(struct emu *emu, int code, const char *why);
+
+#define ARM64_CORE_REG(x) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | \
+			   KVM_REG_ARM_CORE | \
+			   (offsetof(struct kvm_regs, x) / sizeof(__u32)))
+
+#endif /* GUNYAH_EMU_EMU_H */

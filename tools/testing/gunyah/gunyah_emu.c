@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gunyah-emu: run an arm64 kernel as the primary VM of an emulated Gunyah
+ * hypervisor, on KVM.  See Documentation/virt/gunyah/emulator.rst.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "emu.h"
+
+static struct emu the_emu;
+static pthread_mutex_t finish_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct termios saved_termios;
+static bool termios_saved;
+
+static void write_counters_file(struct emu *emu)
+{
+	FILE *f;
+
+	if (!emu->opts.counters_file)
+		return;
+	f = fopen(emu->opts.counters_file, "w");
+	if (!f) {
+		fprintf(stderr, "gunyah-emu: %s: %s\n", emu->opts.counters_file,
+			strerror(errno));
+		return;
+	}
+	counters_print(&emu->counters, f);
+	fclose(f);
+}
+
+void emu_finish(struct emu *emu, int code, const char *why)
+{
+	/* The first caller wins; later ones wait to be killed by _exit(). */
+	pthread_mutex_lock(&finish_lock);
+	if (termios_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+	fflush(stdout);
+	fprintf(stderr, "\ngunyah-emu: %s, exit code %d\n", why, code);
+	counters_print(&emu->counters, stderr);
+	write_counters_file(emu);
+	_exit(code);
+}
+
+static void uart_tx(void *ctx, uint8_t c)
+{
+	ssize_t n;
+
+	(void)ctx;
+	do {
+		n = write(STDOUT_FILENO, &c, 1);
+	} while (n < 0 && errno == EINTR);
+}
+
+static void uart_set_irq(void *ctx, bool level)
+{
+	emu_set_spi(ctx, GUEST_UART_SPI, level);
+}
+
+static void gh_raise_irq(void *ctx, enum gh_irq irq)
+{
+	unsigned int spi = irq == GH_IRQ_RM_TX ? GUEST_RM_TX_SPI :
+						 GUEST_RM_RX_SPI;
+
+	/* Edge-triggered in the device tree: a rising edge makes it pending. */
+	emu_set_spi(ctx, spi, true);
+	emu_set_spi(ctx, spi, false);
+}
+
+/* Only the primary VM runs a guest that can read RM messages. */
+static bool rm_can_receive(void *ctx, uint16_t vmid)
+{
+	(void)ctx;
+	return vmid == VMID_HLOS;
+}
+
+static void *stdin_thread(void *arg)
+{
+	struct emu *emu = arg;
+	uint8_t buf[64];
+	ssize_t n, i;
+
+	for (;;) {
+		n = read(STDIN_FILENO, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return NULL;
+		for (i = 0; i < n; i++) {
+			bool queued;
+
+			do {
+				pthread_mutex_lock(&emu->lock);
+				queued = pl011_receive(&emu->uart, buf[i]);
+				pthread_mutex_unlock(&emu->lock);
+				if (!queued)
+					usleep(1000);
+			} while (!queued);
+		}
+	}
+}
+
+static void *timeout_thread(void *arg)
+{
+	struct emu *emu = arg;
+	char why[64];
+
+	sleep(emu->opts.timeout);
+	snprintf(why, sizeof(why), "timeout after %u s", emu->opts.timeout);
+	emu_finish(emu, 3, why);
+}
+
+/* SIGUSR1 writes the counters file; SIGINT/SIGTERM end the run. */
+static void *signal_thread(void *arg)
+{
+	struct emu *emu = arg;
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	for (;;) {
+		if (sigwait(&set, &sig))
+			continue;
+		if (sig == SIGUSR1)
+			write_counters_file(emu);
+		else
+			emu_finish(emu, 128 + sig, "interrupted");
+	}
+}
+
+static void print_usage(void)
+{
+	fprintf(stderr,
+		"usage: gunyah-emu [--mem SIZE] [--cpus N] [--initrd FILE] [--cmdline STR]\n"
+		"                  [--timeout S] [--counters FILE]\n"
+		"                  [--fail-rm MSGID[:N[:ERR]]]... [--fail-rate P --seed S]\n"
+		"                  [--fail-error ERR] [--trace] Image\n");
+	exit(1);
+}
+
+/* "512M", "1G", "65536K"; a bare number is MiB, as with QEMU's -m. */
+static int parse_size(const char *s, uint64_t *size)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 0);
+	unsigned int shift = 20;
+
+	if (end == s)
+		return -1;
+	switch (*end) {
+	case 'K': case 'k':
+		shift = 10;
+		end++;
+		break;
+	case 'M': case 'm':
+		end++;
+		break;
+	case 'G': case 'g':
+		shift = 30;
+		end++;
+		break;
+	}
+	if (*end || v == 0 || v > (1ull << (40 - shift)))
+		return -1;
+	*size = v << shift;
+	return 0;
+}
+
+/* MSGID[:N[:ERR]]: MSGID in hex; N = 0 (or absent) fails every call. */
+static int parse_fail_rule(struct emu *emu, const char *s)
+{
+	unsigned long msg_id, nth = 0, error = RM_ERROR_NOMEM;
+	struct emu_fail_rule *rule;
+	char *end;
+
+	msg_id = strtoul(s, &end, 16);
+	if (end == s)
+		return -1;
+	if (*end == ':') {
+		nth = strtoul(end + 1, &end, 0);
+		if (*end == ':')
+			error = strtoul(end + 1, &end, 0);
+	}
+	if (*end || emu->opts.nr_fail_rules == EMU_MAX_FAIL_RULES)
+		return -1;
+	rule = &emu->opts.fail_rules[emu->opts.nr_fail_rules++];
+	rule->msg_id = (uint32_t)msg_id;
+	rule->nth = (uint32_t)nth;
+	rule->error = (uint32_t)error;
+	return 0;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "gunyah-emu: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void setup_gic(struct emu *emu)
+{
+	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+	uint64_t dist = GUEST_GICD_BASE, redist = GUEST_GICR_BASE;
+	uint32_t nr_irqs = GUEST_NR_IRQS;
+	struct kvm_device_attr attr = { 0 };
+
+	if (ioctl(emu->vm_fd, KVM_CREATE_DEVICE, &dev))
+		die("KVM_CREATE_DEVICE vgic-v3");
+	emu->gic_fd = dev.fd;
+	attr.group = KVM_DEV_ARM_VGIC_GRP_NR_IRQS;
+	attr.addr = (uintptr_t)&nr_irqs;
+	if (ioctl(emu->gic_fd, KVM_SET_DEVICE_ATTR, &attr))
+		die("vgic NR_IRQS");
+	attr.group = KVM_DEV_ARM_VGIC_GRP_ADDR;
+	attr.attr = KVM_VGIC_V3_ADDR_TYPE_DIST;
+	attr.addr = (uintptr_t)&dist;
+	if (ioctl(emu->gic_fd, KVM_SET_DEVICE_ATTR, &attr))
+		die("vgic distributor address");
+	attr.attr = KVM_VGIC_V3_ADDR_TYPE_REDIST;
+	attr.addr = (uintptr_t)&redist;
+	if (ioctl(emu->gic_fd, KVM_SET_DEVICE_ATTR, &attr))
+		die("vgic redistributor address");
+	attr.group = KVM_DEV_ARM_VGIC_GRP_CTRL;
+	attr.attr = KVM_DEV_ARM_VGIC_CTRL_INIT;
+	attr.addr = 0;
+	if (ioctl(emu->gic_fd, KVM_SET_DEVICE_ATTR, &attr))
+		die("vgic init");
+}
+
+/*
+ * Forward the vendor-hypervisor SMCCC ranges to us: fast 32-bit calls
+ * (CALL_UID 0x8600ff01, REVISION 0x8600ff03) and fast 64-bit calls
+ * (Gunyah hypercalls 0xc6008000 | n).  KVM serves PSCI itself.
+ */
+static void setup_smccc_filter(struct emu *emu)
+{
+	static const uint32_t bases[] = { 0x86000000u, 0xc6000000u };
+	struct kvm_device_attr attr = {
+		.group = KVM_ARM_VM_SMCCC_CTRL,
+		.attr = KVM_ARM_VM_SMCCC_FILTER,
+	};
+	struct kvm_smccc_filter filter;
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		memset(&filter, 0, sizeof(filter));
+		filter.base = bases[i];
+		filter.nr_functions = 0x10000;
+		filter.action = KVM_SMCCC_FILTER_FWD_TO_USER;
+		attr.addr = (uintptr_t)&filter;
+		if (ioctl(emu->vm_fd, KVM_SET_DEVICE_ATTR, &attr))
+			die("KVM_ARM_VM_SMCCC_FILTER");
+	}
+}
+
+static void parse_options(struct emu *emu, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "mem", required_argument, NULL, 'm' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "cmdline", required_argument, NULL, 'a' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "counters", required_argument, NULL, 'C' },
+		{ "fail-rm", required_argument, NULL, 'f' },
+		{ "fail-rate", required_argument, NULL, 'r' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "fail-error", required_argument, NULL, 'e' },
+		{ "trace", no_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'm':
+			if (parse_size(optarg, &emu->opts.mem_size) ||
+			    emu->opts.mem_size % 0x200000)
+				print_usage();
+			break;
+		case 'c':
+			emu->opts.nr_cpus = strtoul(optarg, &end, 0);
+			if (*end || !emu->opts.nr_cpus ||
+			    emu->opts.nr_cpus > GUEST_MAX_CPUS)
+				print_usage();
+			break;
+		case 'i':
+			emu->opts.initrd = optarg;
+			break;
+		case 'a':
+			emu->opts.cmdline = optarg;
+			break;
+		case 't':
+			emu->opts.timeout = strtoul(optarg, &end, 0);
+			if (*end)
+				print_usage();
+			break;
+		case 'C':
+			emu->opts.counters_file = optarg;
+			break;
+		case 'f':
+			if (parse_fail_rule(emu, optarg))
+				print_usage();
+			break;
+		case 'r':
+			emu->opts.fail_rate = strtod(optarg, &end);
+			if (*end || emu->opts.fail_rate < 0 ||
+			    emu->opts.fail_rate > 1)
+				print_usage();
+			break;
+		case 's':
+			emu->opts.fail_seed = strtoull(optarg, &end, 0);
+			if (*end)
+				print_usage();
+			break;
+		case 'T':
+			emu->opts.trace = true;
+			break;
+		case 'e':
+			emu->opts.fail_error = strtoul(optarg, &end, 0);
+			if (*end)
+				print_usage();
+			break;
+		default:
+			print_usage();
+		}
+	}
+	if (optind != argc - 1)
+		print_usage();
+	emu->opts.image = argv[optind];
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const always_printed[] = {
+		"pages_lent", "pages_shared", "pages_reclaimed",
+		"primary_pages_unmapped", "primary_blocked_accesses",
+	};
+	struct emu *emu = &the_emu;
+	struct rm_engine_config rm_config;
+	struct rm_engine_ops rm_ops = {
+		.ctx = emu,
+		.unmap_primary = guest_mem_unmap,
+		.map_primary = guest_mem_map,
+		.sanitize = guest_mem_sanitize,
+		.can_receive = rm_can_receive,
+	};
+	struct gh_guest_ops guest_ops = {
+		.ctx = emu,
+		.copy_from_va = guest_copy_from_va,
+		.copy_to_va = guest_copy_to_va,
+		.raise_irq = gh_raise_irq,
+	};
+	struct kvm_userspace_memory_region region = { 0 };
+	uint64_t entry, dtb;
+	pthread_t thread;
+	unsigned int i;
+	sigset_t set;
+
+	pthread_mutex_init(&emu->lock, NULL);
+	counters_init(&emu->counters);
+	for (i = 0; i < ARRAY_SIZE(always_printed); i++)
+		counter_set(&emu->counters, always_printed[i], 0);
+	emu->opts.mem_size = 1ull << 30;
+	emu->opts.nr_cpus = 1;
+	emu->opts.cmdline = "console=ttyAMA0 earlycon";
+	emu->opts.fail_error = RM_ERROR_NOMEM;
+
+	parse_options(emu, argc, argv);
+	rm_config.primary_ram_base = GUEST_RAM_BASE;
+	rm_config.primary_ram_size = emu->opts.mem_size;
+	emu->rm = rm_engine_create(&rm_config, &rm_ops, &emu->counters);
+	if (!emu->rm)
+		die("rm_engine_create");
+	for (i = 0; i < emu->opts.nr_fail_rules; i++)
+		rm_engine_add_fail_rule(emu->rm, emu->opts.fail_rules[i].msg_id,
+					emu->opts.fail_rules[i].nth,
+					emu->opts.fail_rules[i].error);
+	if (emu->opts.fail_rate > 0)
+		rm_engine_set_fail_rate(emu->rm, emu->opts.fail_rate,
+					emu->opts.fail_seed,
+					emu->opts.fail_error);
+
+	emu->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (emu->kvm_fd < 0)
+		die("/dev/kvm");
+	if (ioctl(emu->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
+		fprintf(stderr, "gunyah-emu: unexpected KVM API version\n");
+		return 1;
+	}
+	emu->vm_fd = ioctl(emu->kvm_fd, KVM_CREATE_VM, 0);
+	if (emu->vm_fd < 0)
+		die("KVM_CREATE_VM");
+	if (guest_mem_init(emu, GUEST_RAM_BASE, emu->opts.mem_size))
+		die("guest memory");
+	region.slot = 0;
+	region.guest_phys_addr = emu->ram_base;
+	region.memory_size = emu->ram_size;
+	region.userspace_addr = (uintptr_t)emu->ram;
+	if (ioctl(emu->vm_fd, KVM_SET_USER_MEMORY_REGION, &region))
+		die("KVM_SET_USER_MEMORY_REGION");
+	for (i = 0; i < emu->opts.nr_cpus; i++) {
+		int err = vcpu_create(emu, i);
+
+		if (err) {
+			errno = -err;
+			die("vCPU");
+		}
+	}
+	setup_gic(emu);
+	setup_smccc_filter(emu);
+
+	gh_hyp_init(&emu->hyp, emu->rm, &emu->counters, &guest_ops);
+	emu->hyp.trace = emu->opts.trace;
+	pl011_init(&emu->uart, emu, uart_tx, uart_set_irq);
+	if (boot_load(emu, &entry, &dtb))
+		return 1;
+	if (vcpu_set_reg(&emu->vcpus[0], ARM64_CORE_REG(regs.pc), entry) ||
+	    vcpu_set_reg(&emu->vcpus[0], ARM64_CORE_REG(regs.regs[0]), dtb))
+		die("boot registers");
+
+	if (isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &saved_termios)) {
+		struct termios raw = saved_termios;
+
+		/* Raw input for the guest's shell; ^C still stops us. */
+		raw.c_lflag &= ~(ICANON | ECHO);
+		raw.c_iflag &= ~(ICRNL | IXON);
+		termios_saved = !tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (pthread_create(&thread, NULL, signal_thread, emu) ||
+	    pthread_create(&thread, NULL, stdin_thread, emu) ||
+	    (emu->opts.timeout &&
+	     pthread_create(&thread, NULL, timeout_thread, emu)))
+		die("pthread_create");
+	for (i = 0; i < emu->opts.nr_cpus; i++)
+		if (pthread_create(&emu->vcpus[i].thread, NULL, vcpu_thread,
+				   &emu->vcpus[i]))
+			die("pthread_create");
+	for (;;)
+		pause();
+}

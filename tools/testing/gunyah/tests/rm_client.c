@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test harness around the RM engine.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rm_client.h"
+
+static int fake_unmap(void *ctx, uint64_t ipa, uint64_t size)
+{
+	struct rm_test *t = ctx;
+	uint64_t p;
+
+	if (t->fail_unmap_after) {
+		if (!t->unmaps_left)
+			return -1;
+		t->unmaps_left--;
+	}
+	for (p = (ipa - TEST_RAM_BASE) / 4096;
+	     p < (ipa - TEST_RAM_BASE + size) / 4096; p++)
+		t->unmapped[p] = 1;
+	return 0;
+}
+
+static int fake_map(void *ctx, uint64_t ipa, uint64_t size)
+{
+	struct rm_test *t = ctx;
+	uint64_t p;
+
+	for (p = (ipa - TEST_RAM_BASE) / 4096;
+	     p < (ipa - TEST_RAM_BASE + size) / 4096; p++)
+		t->unmapped[p] = 0;
+	return 0;
+}
+
+static void fake_sanitize(void *ctx, uint64_t ipa, uint64_t size)
+{
+	struct rm_test *t = ctx;
+
+	t->sanitize_calls++;
+	t->sanitized_bytes += size;
+}
+
+void rm_test_init(struct rm_test *t)
+{
+	struct rm_engine_config config = {
+		.primary_ram_base = TEST_RAM_BASE,
+		.primary_ram_size = TEST_RAM_SIZE,
+	};
+	struct rm_engine_ops ops = {
+		.ctx = t,
+		.unmap_primary = fake_unmap,
+		.map_primary = fake_map,
+		.sanitize = fake_sanitize,
+	};
+
+	memset(t, 0, sizeof(*t));
+	counters_init(&t->counters);
+	t->rm = rm_engine_create(&config, &ops, &t->counters);
+}
+
+void rm_test_fini(struct rm_test *t)
+{
+	rm_engine_destroy(t->rm);
+}
+
+unsigned int unmapped_pages(const struct rm_test *t)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < TEST_PAGES; i++)
+		n += t->unmapped[i];
+	return n;
+}
+
+static void save_notif(struct rm_test *t, uint16_t vmid, uint32_t id,
+		       const uint8_t *data, size_t len)
+{
+	struct test_notif *n;
+
+	if (t->nr_notifs == MAX_NOTIFS)
+		return;
+	n = &t->notifs[t->nr_notifs++];
+	n->vmid = vmid;
+	n->id = id;
+	n->len = len < sizeof(n->data) ? len : sizeof(n->data);
+	memcpy(n->data, data, n->len);
+}
+
+unsigned int rm_collect(struct rm_test *t, uint16_t vmid)
+{
+	uint8_t pkt[RM_MSG_SIZE];
+	unsigned int n = 0;
+	size_t len;
+
+	while ((len = rm_engine_next_packet(t->rm, vmid, pkt))) {
+		if ((pkt[1] & 3) == RM_TYPE_NOTIFICATION)
+			save_notif(t, vmid, get_le32(pkt + 4), pkt + 8,
+				   len - 8);
+		n++;
+	}
+	return n;
+}
+
+uint32_t rm_call(struct rm_test *t, uint16_t vmid, uint32_t msg_id,
+		 const void *payload, size_t len)
+{
+	unsigned int fragments = len ? (unsigned int)((len + 231) / 232) - 1 : 0;
+	uint16_t seq = ++t->seq;
+	uint8_t pkt[RM_MSG_SIZE];
+	bool got_reply = false;
+	uint32_t err = NO_REPLY;
+	size_t pos = 0, plen;
+	unsigned int i;
+
+	for (i = 0; i <= fragments; i++) {
+		size_t chunk = len - pos > 232 ? 232 : len - pos;
+
+		rm_put_header(pkt, i ? RM_TYPE_CONTINUED : RM_TYPE_REQUEST,
+			      fragments, seq, msg_id);
+		memcpy(pkt + 8, (const uint8_t *)payload + pos, chunk);
+		rm_engine_receive(t->rm, vmid, pkt, chunk + 8);
+		pos += chunk;
+	}
+
+	t->reply_len = 0;
+	t->reply_packets = 0;
+	while ((plen = rm_engine_next_packet(t->rm, vmid, pkt))) {
+		unsigned int type = pkt[1] & 3;
+
+		if (type == RM_TYPE_NOTIFICATION) {
+			save_notif(t, vmid, get_le32(pkt + 4), pkt + 8,
+				   plen - 8);
+			continue;
+		}
+		if (get_le32(pkt + 4) != msg_id || get_le16(pkt + 2) != seq)
+			continue;
+		if (type == RM_TYPE_REPLY) {
+			got_reply = true;
+			t->reply_len = 0;
+		}
+		if (t->reply_len + plen - 8 <= sizeof(t->reply)) {
+			memcpy(t->reply + t->reply_len, pkt + 8, plen - 8);
+			t->reply_len += plen - 8;
+		}
+		t->reply_packets++;
+	}
+	if (got_reply && t->reply_len >= 4) {
+		err = get_le32(t->reply);
+		memmove(t->reply, t->reply + 4, t->reply_len - 4);
+		t->reply_len -= 4;
+	}
+	return err;
+}
+
+size_t build_mem_req(uint8_t *buf, uint8_t mem_type, uint8_t flags,
+		     uint32_t label, const struct mem_acl *acl,
+		     unsigned int nr_acl, const struct mem_sgl *sgl,
+		     unsigned int nr_sgl, unsigned int nr_attr,
+		     const uint16_t *attrs)
+{
+	size_t pos = 8;
+	unsigned int i;
+
+	memset(buf, 0, 8);
+	buf[0] = mem_type;
+	buf[2] = flags;
+	put_le32(buf + 4, label);
+	put_le32(buf + pos, nr_acl);
+	pos += 4;
+	for (i = 0; i < nr_acl; i++, pos += 4) {
+		put_le16(buf + pos, acl[i].vmid);
+		buf[pos + 2] = acl[i].rights;
+		buf[pos + 3] = 0;
+	}
+	put_le32(buf + pos, nr_sgl);
+	pos += 4;
+	for (i = 0; i < nr_sgl; i++, pos += 16) {
+		put_le64(buf + pos, sgl[i].ipa);
+		put_le64(buf + pos + 8, sgl[i].size);
+	}
+	put_le32(buf + pos, nr_attr);
+	pos += 4;
+	for (i = 0; i < nr_attr; i++, pos += 4) {
+		put_le16(buf + pos, attrs[2 * i]);
+		put_le16(buf + pos + 2, attrs[2 * i + 1]);
+	}
+	return pos;
+}
+
+uint32_t simple_parcel(struct rm_test *t, uint32_t msg_id, uint16_t vmid,
+		       uint64_t first_page, uint64_t count, uint32_t *handle)
+{
+	struct mem_acl acl[2] = { { vmid, RM_RIGHTS_RWX },
+				  { VMID_HLOS, RM_RIGHTS_RWX } };
+	struct mem_sgl sgl = { TEST_RAM_BASE + first_page * 4096, count * 4096 };
+	uint8_t buf[128];
+	size_t len;
+	uint32_t err;
+
+	len = build_mem_req(buf, RM_MEM_TYPE_NORMAL, 0, 0, acl,
+			    msg_id == RM_MEM_SHARE ? 2 : 1, &sgl, 1, 0, NULL);
+	err = rm_call(t, VMID_HLOS, msg_id, buf, len);
+	if (!err && handle)
+		*handle = t->reply_len == 4 ? get_le32(t->reply) : ~0u;
+	return err;
+}
+
+uint32_t handle_op(struct rm_test *t, uint16_t vmid, uint32_t msg_id,
+		   uint32_t handle, uint8_t flags)
+{
+	uint8_t buf[8] = { 0 };
+
+	put_le32(buf, handle);
+	buf[4] = flags;
+	return rm_call(t, vmid, msg_id, buf, sizeof(buf));
+}
+
+uint32_t vm_op(struct rm_test *t, uint16_t client, uint32_t msg_id,
+	       uint16_t vmid)
+{
+	uint8_t buf[8] = { 0 };
+
+	put_le16(buf, vmid);
+	return rm_call(t, client, msg_id, buf,
+		       msg_id == RM_VM_STOP ? 8 : 4);
+}

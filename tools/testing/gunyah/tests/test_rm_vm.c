@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * RM VM management: VMID allocation and the VM state machine.
+ */
+#include <string.h>
+
+#include "rm_client.h"
+#include "tap.h"
+
+static uint32_t config_image(struct rm_test *t, uint16_t client,
+			     uint16_t vmid, uint32_t handle,
+			     uint64_t image_size, uint64_t dt_offset)
+{
+	uint8_t req[RM_CONFIG_IMAGE_REQ_LEN] = { 0 };
+
+	put_le16(req, vmid);
+	put_le32(req + 4, handle);
+	put_le64(req + 16, image_size);
+	put_le64(req + 24, dt_offset);
+	put_le64(req + 32, 4096);
+	return rm_call(t, client, RM_VM_CONFIG_IMAGE, req, sizeof(req));
+}
+
+static const struct test_notif *last_notif(struct rm_test *t, uint32_t id)
+{
+	int i;
+
+	for (i = (int)t->nr_notifs - 1; i >= 0; i--)
+		if (t->notifs[i].id == id)
+			return &t->notifs[i];
+	return NULL;
+}
+
+static void test_allocate(void)
+{
+	struct rm_test t;
+
+	rm_test_init(&t);
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_ALLOCATE, 0), RM_OK,
+	       "ALLOCATE with VMID 0 picks a dynamic VMID");
+	tap_eq(t.reply_len == 4 ? get_le32(t.reply) : 0, 0x80,
+	       "the first dynamic VMID is 0x80");
+	vm_op(&t, VMID_HLOS, RM_VM_ALLOCATE, 0);
+	tap_eq(get_le32(t.reply), 0x81, "the next one is 0x81");
+	tap_eq(rm_engine_vm_state(t.rm, 0x81), RM_VM_STATE_LOAD,
+	       "a new VM is in state LOAD");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_ALLOCATE, 5), RM_OK,
+	       "a free secondary VMID can be asked for");
+	tap_eq(t.reply_len, 0, "and the reply carries no VMID");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_ALLOCATE, 5), RM_ERROR_NORESOURCE,
+	       "a VMID in use is NORESOURCE");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_ALLOCATE, 3), RM_ERROR_NORESOURCE,
+	       "the primary's VMID cannot be allocated");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_ALLOCATE, 70), RM_ERROR_NORESOURCE,
+	       "an out-of-range VMID is NORESOURCE");
+	tap_eq(vm_op(&t, 0x80, RM_VM_ALLOCATE, 0), RM_ERROR_DENIED,
+	       "only the primary VM may allocate");
+	tap_eq(rm_call(&t, VMID_HLOS, RM_VM_ALLOCATE, "ab", 2),
+	       RM_ERROR_MSG_INVALID, "a short ALLOCATE is MSG_INVALID");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_DEALLOCATE, 0x81), RM_OK,
+	       "a VM in LOAD can be deallocated");
+	tap_eq(rm_engine_vm_state(t.rm, 0x81), -1, "and is gone");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_DEALLOCATE, 0x81),
+	       RM_ERROR_VMID_INVALID, "deallocating it again is VMID_INVALID");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_DEALLOCATE, VMID_HLOS),
+	       RM_ERROR_DENIED, "the primary cannot deallocate itself");
+	vm_op(&t, VMID_HLOS, RM_VM_ALLOCATE, 0);
+	tap_eq(get_le32(t.reply), 0x81, "a freed VMID is reused");
+	rm_test_fini(&t);
+}
+
+static void test_lifecycle(void)
+{
+	const struct test_notif *n;
+	struct rm_test t;
+	uint32_t image;
+
+	rm_test_init(&t);
+	vm_op(&t, VMID_HLOS, RM_VM_ALLOCATE, 0);
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_ERROR_VM_STATE,
+	       "START before configuration is VM_STATE");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_INIT, 0x80), RM_ERROR_VM_STATE,
+	       "INIT before CONFIG_IMAGE is VM_STATE");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_GET_HYP_RESOURCES, 0x80),
+	       RM_ERROR_NORESOURCE, "GET_HYP_RESOURCES before config fails");
+	tap_eq(simple_parcel(&t, RM_MEM_LEND, 0x80, 16, 16, &image), RM_OK,
+	       "lend an image parcel");
+	tap_eq(config_image(&t, 0x80, 0x80, image, 8192, 0), RM_ERROR_DENIED,
+	       "CONFIG_IMAGE from a secondary is DENIED");
+	tap_eq(config_image(&t, VMID_HLOS, 0x80, image, 16 * 4096 + 1, 0),
+	       RM_ERROR_ARGUMENT_INVALID,
+	       "an image larger than its parcel is ARGUMENT_INVALID");
+	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_INIT_FAILED,
+	       "and leaves the VM INIT_FAILED");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_RESET, 0x80), RM_OK,
+	       "an INIT_FAILED VM can be reset");
+	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_RESET,
+	       "to state RESET");
+	tap_eq(config_image(&t, VMID_HLOS, 0x80, image + 100, 8192, 0),
+	       RM_ERROR_MEM_INVALID, "an unknown image parcel is MEM_INVALID");
+	vm_op(&t, VMID_HLOS, RM_VM_RESET, 0x80);
+	t.nr_notifs = 0;
+	tap_eq(config_image(&t, VMID_HLOS, 0x80, image, 8192, 8192), RM_OK,
+	       "CONFIG_IMAGE with a good image parcel");
+	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_INIT,
+	       "moves the VM to INIT");
+	n = last_notif(&t, RM_NOTIFY_VM_STATUS);
+	tap_ok(n && get_le16(n->data) == 0x80 && n->data[4] == RM_VM_STATE_INIT,
+	       "and tells the owner with VM_STATUS(INIT)");
+	tap_eq(rm_call(&t, VMID_HLOS, RM_VM_INIT, "\x80\0\1\0", 4),
+	       RM_ERROR_MSG_INVALID, "INIT with nonzero reserved bits");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_INIT, 0x80), RM_OK, "INIT");
+	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_READY,
+	       "moves the VM to READY");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_GET_HYP_RESOURCES, 0x80), RM_OK,
+	       "GET_HYP_RESOURCES of a configured VM");
+	tap_ok(t.reply_len == 4 && get_le32(t.reply) == 0,
+	       "answers an empty resource list");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_GET_HYP_RESOURCES, 0x99),
+	       RM_ERROR_ARGUMENT_INVALID,
+	       "GET_HYP_RESOURCES of an unknown VM is ARGUMENT_INVALID");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_STOP, 0x80), RM_ERROR_VM_STATE,
+	       "STOP of a READY VM is VM_STATE");
+	tap_eq(vm_op(&t, 0x80, RM_VM_START, 0x80), RM_ERROR_DENIED,
+	       "START by a non-owner is DENIED");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_OK, "START");
+	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_RUNNING,
+	       "moves the VM to RUNNING");
+	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, image, 0),
+	       RM_ERROR_MEM_INUSE,
+	       "the image parcel of a running VM cannot be reclaimed");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_DEALLOCATE, 0x80), RM_ERROR_VM_STATE,
+	       "a running VM cannot be deallocated");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_RESET, 0x80), RM_ERROR_VM_STATE,
+	       "a running VM cannot be reset");
+	tap_eq(vm_op(&t, 0x80, RM_VM_STOP, 0x80), RM_ERROR_VMID_INVALID,
+	       "STOP by a non-owner is VMID_INVALID");
+	t.nr_notifs = 0;
+	{
+		uint8_t stop[8] = { 0x80, 0, RM_VM_STOP_FLAG_FORCE };
+
+		tap_eq(rm_call(&t, VMID_HLOS, RM_VM_STOP, stop, 8), RM_OK,
+		       "forced STOP");
+	}
+	n = last_notif(&t, RM_NOTIFY_VM_EXITED);
+	tap_ok(n && get_le16(n->data) == 0x80 &&
+	       get_le16(n->data + 2) == RM_EXIT_TYPE_VM_STOP_FORCED,
+	       "sends VM_EXITED(STOP_FORCED)");
+	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_EXITED,
+	       "and leaves the VM EXITED");
+	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, image, 0),
+	       RM_ERROR_MEM_INUSE, "the parcel stays in use until RESET");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_RESET, 0x80), RM_OK, "RESET");
+	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, image, 0), RM_OK,
+	       "after RESET the image parcel can be reclaimed");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_DEALLOCATE, 0x80), RM_OK,
+	       "and the VM deallocated");
+	tap_eq(unmapped_pages(&t), 0, "all memory is back with the primary");
+	rm_test_fini(&t);
+}
+
+int main(void)
+{
+	test_allocate();
+	test_lifecycle();
+	return tap_done();
+}
