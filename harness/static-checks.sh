@@ -27,7 +27,8 @@ if [ -n "$dirs" ]; then
 fi
 
 for f in $ours; do
-	out=$(perl "$KSRC_DIR/scripts/checkpatch.pl" --strict --no-tree --terse --show-types -f "$TOP/$f" 2>&1 |
+	# From build/: in a git checkout checkpatch would leave a camelcase cache file behind.
+	out=$(cd "$BUILD" && perl "$KSRC_DIR/scripts/checkpatch.pl" --strict --no-tree --terse --show-types -f "$TOP/$f" 2>&1 |
 		grep -E ': (ERROR|WARNING|CHECK):')
 	if [ -z "$out" ]; then
 		result PASS "static/checkpatch/$f"
