@@ -34,3 +34,4 @@ lent=$(counter pages_lent)
 shared=$(counter pages_shared)
 expect pages_reclaimed "v == ${lent:-0} + ${shared:-0}" "every lent and shared page reclaimed"
 expect primary_pages_unmapped 'v == 0' "no page left unmapped from the primary VM at exit"
+expect primary_blocked_accesses "v >= 1" "the live test's userspace read of a lent page to be blocked"

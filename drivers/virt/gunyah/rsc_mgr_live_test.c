@@ -14,6 +14,8 @@
 #include <linux/gunyah_rsc_mgr.h>
 #include <linux/mm.h>
 #include <linux/set_memory.h>
+#include <linux/signal.h>
+#include <linux/umh.h>
 
 static int gunyah_rm_live_init(struct kunit *test)
 {
@@ -186,6 +188,102 @@ static void live_lend_unsanitized_reclaim(struct kunit *test)
 	live_lend_cycle(test, false);
 }
 
+/*
+ * Read one word of physical memory from userspace: busybox devmem through
+ * /dev/mem, started as a usermode helper so that a fault hits a process and
+ * not the kernel. Returns the raw wait status.
+ */
+static int live_probe_from_userspace(phys_addr_t phys)
+{
+	char *argv[5], *envp[3];
+	char cmd[160];
+
+	/* Nothing has mounted /dev yet when KUnit runs at boot */
+	snprintf(cmd, sizeof(cmd),
+		 "/bin/busybox mount -t devtmpfs none /dev; exec /bin/busybox devmem %#llx 32 >/dev/null",
+		 (unsigned long long)phys);
+	argv[0] = "/bin/busybox";
+	argv[1] = "sh";
+	argv[2] = "-c";
+	argv[3] = cmd;
+	argv[4] = NULL;
+	envp[0] = "HOME=/";
+	envp[1] = "PATH=/bin:/sbin";
+	envp[2] = NULL;
+
+	return call_usermodehelper(argv[0], argv, envp, UMH_WAIT_PROC);
+}
+
+/*
+ * The point of lending: once lent, the page is gone from the primary VM's
+ * stage 2. A userspace read of it must take an external abort (SIGBUS),
+ * and after the reclaim the same read must work again.
+ */
+static void live_lent_page_blocked_from_primary(struct kunit *test)
+{
+	u16 vmid = live_alloc_vm(test);
+	struct gunyah_rm_mem_acl_entry acl = {
+		.vmid = cpu_to_le16(vmid),
+		.perms = GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_W,
+	};
+	struct page *page;
+	u32 handle;
+	u32 *data;
+	int ret, status;
+
+	page = alloc_page(GFP_KERNEL);
+	if (!page) {
+		gunyah_rm_dealloc_vmid(test->priv, vmid);
+		KUNIT_FAIL(test, "no page to lend");
+		return;
+	}
+	data = page_address(page);
+	data[0] = 0x5a5aa5a5;
+
+	/* Before the lend the page is readable from userspace */
+	status = live_probe_from_userspace(page_to_phys(page));
+	if (status == -ENOENT || !IS_ENABLED(CONFIG_DEVMEM) ||
+	    IS_ENABLED(CONFIG_STRICT_DEVMEM)) {
+		__free_page(page);
+		gunyah_rm_dealloc_vmid(test->priv, vmid);
+		kunit_skip(test, "needs /bin/busybox and /dev/mem access to RAM");
+	}
+	KUNIT_EXPECT_EQ_MSG(test, status, 0, "probe of a page we own");
+
+	ret = gunyah_direct_map_remove(page, 1);
+	if (ret) {
+		__free_page(page);
+		gunyah_rm_dealloc_vmid(test->priv, vmid);
+		KUNIT_FAIL(test, "cannot unmap the page before lending: %d", ret);
+		return;
+	}
+	ret = live_parcel_one_page(test, page, &acl, 1, true, 0, &handle);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (!ret) {
+		status = live_probe_from_userspace(page_to_phys(page));
+		/* Killed by SIGBUS (core dump bit masked off) */
+		KUNIT_EXPECT_EQ_MSG(test, status & 0x7f, SIGBUS,
+				    "probe of a lent page: wait status %#x", status);
+
+		ret = gunyah_rm_mem_reclaim(test->priv, handle, 0);
+		KUNIT_EXPECT_EQ(test, ret, 0);
+		if (ret) {
+			pr_err("gunyah: leaking page %pa of unreclaimable parcel %#x\n",
+			       &(phys_addr_t){ page_to_phys(page) }, handle);
+			goto out_dealloc;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, gunyah_direct_map_restore(page, 1), 0);
+
+	status = live_probe_from_userspace(page_to_phys(page));
+	KUNIT_EXPECT_EQ_MSG(test, status, 0, "probe after the reclaim");
+	KUNIT_EXPECT_EQ(test, data[0], 0x5a5aa5a5);
+	__free_page(page);
+
+out_dealloc:
+	KUNIT_EXPECT_EQ(test, gunyah_rm_dealloc_vmid(test->priv, vmid), 0);
+}
+
 static void live_share_reclaim(struct kunit *test)
 {
 	u16 vmid = live_alloc_vm(test);
@@ -273,6 +371,7 @@ static struct kunit_case gunyah_rm_live_cases[] = {
 	KUNIT_CASE(live_hyp_resources_of_unconfigured_vm),
 	KUNIT_CASE(live_lend_sanitized_reclaim),
 	KUNIT_CASE(live_lend_unsanitized_reclaim),
+	KUNIT_CASE(live_lent_page_blocked_from_primary),
 	KUNIT_CASE(live_share_reclaim),
 	KUNIT_CASE(live_reclaim_unknown_handle),
 	KUNIT_CASE(live_lend_empty_acl),
