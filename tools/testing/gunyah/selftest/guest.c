@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../rm_wire.h"
+#include "guest.h"
 
 #define UART_DR		0x09000000ul
 #define UART_FR		0x09000018ul
@@ -27,19 +28,21 @@
 #define ESR_EC(esr)	((esr) >> 26)
 #define EC_DABT_CUR	0x25u
 
-volatile uint64_t abort_count;
-volatile uint64_t last_esr;
+uint64_t abort_count;
+uint64_t last_esr;
 
-static uint8_t lend_page[4096] __attribute__((aligned(4096)));
-static uint8_t msg[RM_MSG_SIZE] __attribute__((aligned(8)));
-static uint8_t reply[RM_MSG_SIZE] __attribute__((aligned(8)));
+static uint8_t msg[RM_MSG_SIZE];
+static uint8_t reply[RM_MSG_SIZE];
 static unsigned int failures;
 static uint16_t seq;
 
-/* The compiler may call these even in freestanding code. */
+/*
+ * The compiler may call these even in freestanding code; the Makefile's
+ * -fno-tree-loop-distribute-patterns keeps it from making them recursive.
+ */
 void *memset(void *dst, int c, size_t n)
 {
-	volatile uint8_t *d = dst;
+	uint8_t *d = dst;
 
 	while (n--)
 		*d++ = (uint8_t)c;
@@ -48,20 +51,57 @@ void *memset(void *dst, int c, size_t n)
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	volatile uint8_t *d = dst;
-	const volatile uint8_t *s = src;
+	const uint8_t *s = src;
+	uint8_t *d = dst;
 
 	while (n--)
 		*d++ = *s++;
 	return dst;
 }
 
+/*
+ * Single-instruction accesses: the abort handler steps over exactly one
+ * 4-byte instruction.
+ */
+static uint8_t read8(const void *addr)
+{
+	uint32_t v;
+
+	asm volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return (uint8_t)v;
+}
+
+static void write8(void *addr, uint8_t v)
+{
+	asm volatile("strb %w0, [%1]" : : "r"(v), "r"(addr) : "memory");
+}
+
+static uint32_t read32(uintptr_t addr)
+{
+	uint32_t v;
+
+	asm volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
+static void write32(uintptr_t addr, uint32_t v)
+{
+	asm volatile("str %w0, [%1]" : : "r"(v), "r"(addr) : "memory");
+}
+
+/* The handler ran behind the compiler's back: reload what it wrote. */
+static uint64_t aborts(void)
+{
+	asm volatile("" : : : "memory");
+	return abort_count;
+}
+
 struct hvc_result {
 	uint64_t x0, x1, x2, x3;
 };
 
-static struct hvc_result hvc(uint64_t fn, uint64_t a1, uint64_t a2,
-			     uint64_t a3, uint64_t a4)
+static struct hvc_result smccc(uint64_t fn, uint64_t a1, uint64_t a2,
+			       uint64_t a3, uint64_t a4)
 {
 	register uint64_t x0 asm("x0") = fn;
 	register uint64_t x1 asm("x1") = a1;
@@ -79,9 +119,9 @@ static struct hvc_result hvc(uint64_t fn, uint64_t a1, uint64_t a2,
 
 static void putc_uart(char c)
 {
-	while (*(volatile uint32_t *)UART_FR & UART_FR_TXFF)
+	while (read32(UART_FR) & UART_FR_TXFF)
 		;
-	*(volatile uint32_t *)UART_DR = (uint8_t)c;
+	write32(UART_DR, (uint8_t)c);
 }
 
 static void puts_uart(const char *s)
@@ -121,13 +161,13 @@ static uint32_t rm_request(uint32_t msg_id, const uint8_t *payload,
 	rm_put_header(msg, RM_TYPE_REQUEST, 0, seq, msg_id);
 	for (i = 0; i < len; i++)
 		msg[RM_HEADER_SIZE + i] = payload[i];
-	r = hvc(FN_MSGQ_SEND, RM_TX_CAPID, RM_HEADER_SIZE + len,
-		(uintptr_t)msg, 0);
+	r = smccc(FN_MSGQ_SEND, RM_TX_CAPID, RM_HEADER_SIZE + len,
+		  (uintptr_t)msg, 0);
 	if (r.x0)
 		return 0xdead0000u | (uint32_t)r.x0;
 	for (;;) {
-		r = hvc(FN_MSGQ_RECV, RM_RX_CAPID, (uintptr_t)reply,
-			sizeof(reply), 0);
+		r = smccc(FN_MSGQ_RECV, RM_RX_CAPID, (uintptr_t)reply,
+			  sizeof(reply), 0);
 		if (r.x0)
 			return 0xdeae0000u | (uint32_t)r.x0;
 		if ((reply[1] & 3) == RM_TYPE_REPLY &&
@@ -177,11 +217,8 @@ static uint32_t reclaim(uint32_t handle)
 	return rm_request(RM_MEM_RECLAIM, req, sizeof(req));
 }
 
-void selftest_main(void);
-
 void selftest_main(void)
 {
-	volatile uint8_t *page = lend_page;
 	uint8_t vm_req[4] = { 0 };
 	struct hvc_result r;
 	uint32_t err, handle;
@@ -189,7 +226,7 @@ void selftest_main(void)
 	uint8_t value;
 
 	puts_uart("selftest: start\n");
-	r = hvc(FN_CALL_UID, 0, 0, 0, 0);
+	r = smccc(FN_CALL_UID, 0, 0, 0, 0);
 	check(r.x0 == 0xcd8fd5c1 && r.x3 == 0x145f3d67, "Gunyah UID", r.x0);
 
 	err = rm_request(RM_VM_GET_VMID, NULL, 0);
@@ -199,35 +236,35 @@ void selftest_main(void)
 	vmid = (uint16_t)get_le32(reply + 12);
 	check(!err && vmid >= VMID_DYNAMIC_BASE, "ALLOCATE", err);
 
-	page[0] = 0xab;
+	write8(lend_page, 0xab);
 	err = parcel(RM_MEM_LEND, vmid, 0, &handle);
 	check(!err, "LEND a page", err);
-	value = page[0];
-	check(abort_count == 1 && ESR_EC(last_esr) == EC_DABT_CUR,
+	value = read8(lend_page);
+	check(aborts() == 1 && ESR_EC(last_esr) == EC_DABT_CUR,
 	      "reading lent memory aborts", last_esr);
-	page[0] = 0x11;
-	check(abort_count == 2, "writing lent memory aborts", abort_count);
-	r = hvc(FN_MSGQ_SEND, RM_TX_CAPID, 8, (uintptr_t)lend_page, 0);
+	write8(lend_page, 0x11);
+	check(aborts() == 2, "writing lent memory aborts", aborts());
+	r = smccc(FN_MSGQ_SEND, RM_TX_CAPID, 8, (uintptr_t)lend_page, 0);
 	check(r.x0 == GH_ADDR_INVALID, "a message in lent memory is refused",
 	      r.x0);
 	err = reclaim(handle);
 	check(!err, "RECLAIM", err);
-	value = page[0];
-	check(value == 0xab && abort_count == 2,
+	value = read8(lend_page);
+	check(value == 0xab && aborts() == 2,
 	      "reclaimed memory is back, unchanged", value);
 
 	err = parcel(RM_MEM_LEND, vmid, RM_CREATE_FLAG_SANITIZE, &handle);
 	check(!err, "LEND with sanitize", err);
 	err = reclaim(handle);
-	value = page[0];
-	check(!err && value == 0 && abort_count == 2,
+	value = read8(lend_page);
+	check(!err && value == 0 && aborts() == 2,
 	      "sanitized memory comes back zeroed", value);
 
-	page[0] = 0x5a;
+	write8(lend_page, 0x5a);
 	err = parcel(RM_MEM_SHARE, vmid, 0, &handle);
 	check(!err, "SHARE a page", err);
-	value = page[0];
-	check(value == 0x5a && abort_count == 2, "shared memory stays readable",
+	value = read8(lend_page);
+	check(value == 0x5a && aborts() == 2, "shared memory stays readable",
 	      value);
 	err = reclaim(handle);
 	check(!err, "RECLAIM the share", err);
@@ -240,5 +277,5 @@ void selftest_main(void)
 	check(!err, "DEALLOCATE", err);
 
 	puts_uart(failures ? "selftest: FAILED\n" : "selftest: PASSED\n");
-	hvc(failures ? FN_SYSTEM_RESET : FN_SYSTEM_OFF, 0, 0, 0, 0);
+	smccc(failures ? FN_SYSTEM_RESET : FN_SYSTEM_OFF, 0, 0, 0, 0);
 }

@@ -59,6 +59,11 @@ sync_abort:
 	eret
 
 	.bss
+	.balign	4096
+	.globl	lend_page
+	.type	lend_page, %object
+lend_page:
+	.space	4096
 	.balign	16
 	.space	16384
 stack_top:
