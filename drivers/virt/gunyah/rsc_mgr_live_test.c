@@ -115,6 +115,51 @@ static int live_parcel_one_page(struct kunit *test, struct page *page,
 }
 
 /*
+ * A page ready to lend: filled with @fill and out of the linear map. On
+ * failure the test has failed and the VM @vmid is deallocated.
+ */
+static struct page *live_page_to_lend(struct kunit *test, u16 vmid, u8 fill)
+{
+	struct page *page;
+	int ret;
+
+	page = alloc_page(GFP_KERNEL);
+	if (!page) {
+		gunyah_rm_dealloc_vmid(test->priv, vmid);
+		KUNIT_FAIL(test, "no page to lend");
+		return NULL;
+	}
+	memset(page_address(page), fill, PAGE_SIZE);
+
+	ret = gunyah_direct_map_remove(page, 1);
+	if (ret) {
+		__free_page(page);
+		gunyah_rm_dealloc_vmid(test->priv, vmid);
+		KUNIT_FAIL(test, "cannot unmap the page before lending: %d", ret);
+		return NULL;
+	}
+	KUNIT_EXPECT_FALSE(test, kernel_page_present(page));
+
+	return page;
+}
+
+/*
+ * Reclaim the parcel holding @page. If that fails the page may still be
+ * lent: returning it to the allocator would fault, so it is leaked.
+ */
+static int live_reclaim_or_leak(struct kunit *test, struct page *page, u32 handle)
+{
+	int ret = gunyah_rm_mem_reclaim(test->priv, handle, 0);
+
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (ret)
+		pr_err("gunyah: leaking page %pa of unreclaimable parcel %#x\n",
+		       &(phys_addr_t){ page_to_phys(page) }, handle);
+
+	return ret;
+}
+
+/*
  * Lend one page to a fresh VM (read/write for that VM only) and reclaim it.
  * The page holds a pattern before the lend: with the sanitize flag the RM
  * zeroes the page when the parcel is created (memparcel.c,
@@ -133,38 +178,17 @@ static void live_lend_cycle(struct kunit *test, bool sanitize)
 	u32 handle;
 	int ret;
 
-	page = alloc_page(GFP_KERNEL);
-	if (!page) {
-		gunyah_rm_dealloc_vmid(test->priv, vmid);
-		KUNIT_FAIL(test, "no page to lend");
+	page = live_page_to_lend(test, vmid, 0xaa);
+	if (!page)
 		return;
-	}
 	data = page_address(page);
-	memset(data, 0xaa, PAGE_SIZE);
-
-	ret = gunyah_direct_map_remove(page, 1);
-	if (ret) {
-		__free_page(page);
-		gunyah_rm_dealloc_vmid(test->priv, vmid);
-		KUNIT_FAIL(test, "cannot unmap the page before lending: %d", ret);
-		return;
-	}
-	KUNIT_EXPECT_FALSE(test, kernel_page_present(page));
 
 	ret = live_parcel_one_page(test, page, &acl, 1, true,
 				   sanitize ? GUNYAH_RM_MEM_CREATE_SANITIZE : 0,
 				   &handle);
 	KUNIT_EXPECT_EQ(test, ret, 0);
-	if (!ret) {
-		ret = gunyah_rm_mem_reclaim(test->priv, handle, 0);
-		KUNIT_EXPECT_EQ(test, ret, 0);
-		if (ret) {
-			/* Still lent: returning it to the allocator would fault */
-			pr_err("gunyah: leaking page %pa of unreclaimable parcel %#x\n",
-			       &(phys_addr_t){ page_to_phys(page) }, handle);
-			goto out_dealloc;
-		}
-	}
+	if (!ret && live_reclaim_or_leak(test, page, handle))
+		goto out_dealloc;
 
 	KUNIT_EXPECT_EQ(test, gunyah_direct_map_restore(page, 1), 0);
 	KUNIT_EXPECT_TRUE(test, kernel_page_present(page));
@@ -228,35 +252,25 @@ static void live_lent_page_blocked_from_primary(struct kunit *test)
 	};
 	struct page *page;
 	u32 handle;
-	u32 *data;
+	u8 *data;
 	int ret, status;
 
-	page = alloc_page(GFP_KERNEL);
-	if (!page) {
-		gunyah_rm_dealloc_vmid(test->priv, vmid);
-		KUNIT_FAIL(test, "no page to lend");
+	page = live_page_to_lend(test, vmid, 0x5a);
+	if (!page)
 		return;
-	}
 	data = page_address(page);
-	data[0] = 0x5a5aa5a5;
 
 	/* Before the lend the page is readable from userspace */
 	status = live_probe_from_userspace(page_to_phys(page));
 	if (status == -ENOENT || !IS_ENABLED(CONFIG_DEVMEM) ||
 	    IS_ENABLED(CONFIG_STRICT_DEVMEM)) {
+		gunyah_direct_map_restore(page, 1);
 		__free_page(page);
 		gunyah_rm_dealloc_vmid(test->priv, vmid);
 		kunit_skip(test, "needs /bin/busybox and /dev/mem access to RAM");
 	}
 	KUNIT_EXPECT_EQ_MSG(test, status, 0, "probe of a page we own");
 
-	ret = gunyah_direct_map_remove(page, 1);
-	if (ret) {
-		__free_page(page);
-		gunyah_rm_dealloc_vmid(test->priv, vmid);
-		KUNIT_FAIL(test, "cannot unmap the page before lending: %d", ret);
-		return;
-	}
 	ret = live_parcel_one_page(test, page, &acl, 1, true, 0, &handle);
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	if (!ret) {
@@ -264,20 +278,14 @@ static void live_lent_page_blocked_from_primary(struct kunit *test)
 		/* Killed by SIGBUS (core dump bit masked off) */
 		KUNIT_EXPECT_EQ_MSG(test, status & 0x7f, SIGBUS,
 				    "probe of a lent page: wait status %#x", status);
-
-		ret = gunyah_rm_mem_reclaim(test->priv, handle, 0);
-		KUNIT_EXPECT_EQ(test, ret, 0);
-		if (ret) {
-			pr_err("gunyah: leaking page %pa of unreclaimable parcel %#x\n",
-			       &(phys_addr_t){ page_to_phys(page) }, handle);
+		if (live_reclaim_or_leak(test, page, handle))
 			goto out_dealloc;
-		}
 	}
 	KUNIT_EXPECT_EQ(test, gunyah_direct_map_restore(page, 1), 0);
 
 	status = live_probe_from_userspace(page_to_phys(page));
 	KUNIT_EXPECT_EQ_MSG(test, status, 0, "probe after the reclaim");
-	KUNIT_EXPECT_EQ(test, data[0], 0x5a5aa5a5);
+	KUNIT_EXPECT_EQ(test, data[0], 0x5a);
 	__free_page(page);
 
 out_dealloc:
@@ -312,13 +320,8 @@ static void live_share_reclaim(struct kunit *test)
 	if (!ret) {
 		/* Shared, not lent: still ours to read */
 		KUNIT_EXPECT_EQ(test, data[0], 0x5a);
-		ret = gunyah_rm_mem_reclaim(test->priv, handle, 0);
-		KUNIT_EXPECT_EQ(test, ret, 0);
-		if (ret) {
-			pr_err("gunyah: leaking page %pa of unreclaimable parcel %#x\n",
-			       &(phys_addr_t){ page_to_phys(page) }, handle);
+		if (live_reclaim_or_leak(test, page, handle))
 			goto out_dealloc;
-		}
 	}
 	__free_page(page);
 

@@ -411,16 +411,16 @@ static uint32_t rm_parcel_accept(struct rm_engine *e, uint16_t vmid,
 	struct rm_reader r = { .buf = buf, .len = len, .pos = 12 };
 	const uint8_t *acl, *sgl, *attrs;
 	uint16_t nr_acl, nr_sgl, nr_attr, map_vmid;
-	uint8_t flags = buf[6];
 	struct rm_acl_entry *entry;
 	struct rm_parcel *p;
 	unsigned int i;
-	uint8_t *reply;
+	uint8_t *reply, flags;
 	size_t reply_len;
 	uint32_t err;
 
 	if (len < RM_ACCEPT_REQ_LEN)
 		return RM_ERROR_MSG_INVALID;
+	flags = buf[6];
 	err = rm_read_list(&r, ACL_ENTRY_SIZE, &nr_acl, &acl);
 	/* The SGL list's reserved half carries map_vmid. */
 	map_vmid = r.pos + 4 <= len ? get_le16(buf + r.pos + 2) : 0;

@@ -119,7 +119,8 @@ uint32_t rm_call(struct rm_test *t, uint16_t vmid, uint32_t msg_id,
 
 		rm_put_header(pkt, i ? RM_TYPE_CONTINUED : RM_TYPE_REQUEST,
 			      fragments, seq, msg_id);
-		memcpy(pkt + 8, (const uint8_t *)payload + pos, chunk);
+		if (chunk)
+			memcpy(pkt + 8, (const uint8_t *)payload + pos, chunk);
 		rm_engine_receive(t->rm, vmid, pkt, chunk + 8);
 		pos += chunk;
 	}
