@@ -1,37 +1,77 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Results of our kernel's run under the Gunyah emulator, from the L1 console log:
-# its KUnit cases, that it saw Gunyah, and what the emulator's counters say about memory.
-#   emu-results.sh L1_CONSOLE_LOG
+# Results of our kernel's run under the Gunyah emulator, from an L1 console log.
+#   emu-results.sh normal LOG         KUnit cases, Gunyah seen, memory counters
+#   emu-results.sh fault-NAME LOG     survival and page accounting under injected RM failures
 . "$(dirname "$0")/lib.sh"
 
-log=$1
+mode=$1 log=$2
 release=$(cat "$KOUT/include/config/kernel.release")
-got=$(grep -a -m1 '^@@harness uname-r ' "$log" | tr -d '\r' | cut -d' ' -f3)
-if [ "$got" = "$release" ]; then
-	result PASS emu/our-kernel-booted
+if [ "$mode" = normal ]; then
+	prefix=emu
 else
-	result FAIL emu/our-kernel-booted "expected uname -r $release, got '${got:-nothing}'"
+	prefix=fault/${mode#fault-}
 fi
-python3 "$HARNESS_DIR/kunit-results.py" "$KSRC_DIR" "$log" emu/kunit >>"$RESULTS" 2>"$LOGS/emu-kunit.log"
-grep -E '^(FAIL|SKIP) emu/kunit' "$RESULTS" | sed 's/^/  /' >&2
 
 counter() { grep -a "^gunyah-emu: counter $1 " "$log" | tail -n 1 | awk '{ print $4 }' | tr -d '\r'; }
-expect() { # expect NAME TEST EXPRESSION-WHY
+expect() { # expect NAME AWK-CONDITION WHAT-WAS-EXPECTED
 	local v
 	v=$(counter "$1")
 	if [ -z "$v" ]; then
-		result FAIL "emu/counter/$1" "counter not printed"
+		result FAIL "$prefix/counter/$1" "counter not printed"
 	elif awk -v v="$v" "BEGIN { exit !($2) }"; then
-		result PASS "emu/counter/$1"
+		result PASS "$prefix/counter/$1"
 	else
-		result FAIL "emu/counter/$1" "$1 = $v, expected $3"
+		result FAIL "$prefix/counter/$1" "$1 = $v, expected $3"
 	fi
 }
-expect pages_lent 'v >= 1' "the live test to lend at least one page"
-expect pages_shared 'v >= 1' "the live test to share at least one page"
-lent=$(counter pages_lent)
-shared=$(counter pages_shared)
-expect pages_reclaimed "v == ${lent:-0} + ${shared:-0}" "every lent and shared page reclaimed"
-expect primary_pages_unmapped 'v == 0' "no page left unmapped from the primary VM at exit"
-expect primary_blocked_accesses "v >= 1" "the live test's userspace read of a lent page to be blocked"
+
+got=$(grep -a -m1 '^@@harness uname-r ' "$log" | tr -d '\r' | cut -d' ' -f3)
+if [ "$got" = "$release" ] && grep -qa '^@@harness done' "$log"; then
+	result PASS "$prefix/our-kernel-ran-to-the-end"
+else
+	result FAIL "$prefix/our-kernel-ran-to-the-end" \
+		"$(boot_failure 0 "$log" 0)${got:+ }init printed uname '${got:-nothing}'"
+fi
+if grep -qa 'gunyah: Gunyah hypervisor detected' "$log"; then
+	result PASS "$prefix/gunyah-detected"
+else
+	result FAIL "$prefix/gunyah-detected" "no 'Gunyah hypervisor detected' line"
+fi
+
+if [ "$mode" = normal ]; then
+	python3 "$HARNESS_DIR/kunit-results.py" "$KSRC_DIR" "$log" emu/kunit >>"$RESULTS" \
+		2>"$LOGS/emu-kunit.log"
+	grep -E '^(FAIL|SKIP) emu/kunit' "$RESULTS" | sed 's/^/  /' >&2
+	expect pages_lent 'v >= 1' "the live test to lend at least one page"
+	expect pages_shared 'v >= 1' "the live test to share at least one page"
+	lent=$(counter pages_lent)
+	shared=$(counter pages_shared)
+	expect pages_reclaimed "v == ${lent:-0} + ${shared:-0}" "every lent and shared page reclaimed"
+	expect primary_pages_unmapped 'v == 0' "no page left unmapped from the primary VM at exit"
+	expect primary_blocked_accesses 'v == 1' \
+		"exactly the live test's userspace read of a lent page to be blocked"
+	exit 0
+fi
+
+# Under injected failures: the failures happened and were reported, and every page left out
+# of the primary's stage 2 at exit is one the kernel said it leaked because its reclaim failed.
+expect rm_injected_failures 'v >= 1' "the emulator to have injected failures"
+leaked=$(grep -ac 'gunyah: leaking page' "$log")
+expect primary_pages_unmapped "v == $leaked" "as many pages still lent as the kernel leaked ($leaked)"
+expect primary_blocked_accesses 'v <= 1' "no access to a lent page but the live test's deliberate probe"
+if grep -qaE 'Unable to handle kernel|Internal error:|BUG:|WARNING:' "$log"; then
+	result FAIL "$prefix/no-kernel-oops-or-warning" \
+		"$(grep -aE -m1 'Unable to handle kernel|Internal error:|BUG:|WARNING:' "$log" | tr -d '\r')"
+else
+	result PASS "$prefix/no-kernel-oops-or-warning"
+fi
+if [ "$mode" = fault-reclaim ]; then
+	if grep -qaE 'not ok [0-9]+ live_lend_sanitized_reclaim' "$log" && [ "$leaked" -eq 1 ]; then
+		result PASS fault/reclaim/failed-reclaim-reported-and-page-leaked
+	else
+		result FAIL fault/reclaim/failed-reclaim-reported-and-page-leaked \
+			"expected live_lend_sanitized_reclaim to fail and one page leaked, leaked $leaked"
+	fi
+fi
+exit 0

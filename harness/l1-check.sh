@@ -27,46 +27,58 @@ if [ -f "$EMU_DIR/Makefile" ]; then
 	fi
 fi
 
-files=()
-cmd=
-if [ -n "$emu" ]; then
-	files=("$EMU:/harness/gunyah-emu" "$KIMAGE:/harness/Image:644"
-	       "$GUEST_INITRAMFS:/harness/guest.cpio.gz:644")
-	cmd="/harness/gunyah-emu --mem 512M --cpus 2 --timeout $EMU_TIMEOUT \
---initrd /harness/guest.cpio.gz --cmdline 'console=ttyAMA0 panic=-1 harness.mode=check' /harness/Image"
-fi
-res=$LOGS/l1-results.txt
-# l1-run.sh takes "-f X" pairs; build them explicitly.
-args=()
-for f in "${files[@]}"; do args+=(-f "$f"); done
+# One boot of the L1 machine, optionally running the emulator with extra arguments.
+#   l1_boot NAME [EMU-ARGS]: console in build/logs/l1-NAME.log, results in l1-NAME-results.txt
 l1_boot() {
-	"$HARNESS_DIR/l1-run.sh" -t "$L1_TIMEOUT" -r "$res" "${args[@]}" ${cmd:+-- "$cmd"} </dev/null
+	local name=$1 emu_args=${2:-} cmd= args=()
+
+	if [ -n "$emu" ]; then
+		args=(-f "$EMU:/harness/gunyah-emu" -f "$KIMAGE:/harness/Image:644"
+		      -f "$GUEST_INITRAMFS:/harness/guest.cpio.gz:644")
+		cmd="/harness/gunyah-emu --mem 512M --cpus 2 --timeout $EMU_TIMEOUT $emu_args \
+--initrd /harness/guest.cpio.gz --cmdline 'console=ttyAMA0 panic=-1 harness.mode=check' /harness/Image"
+	fi
+	"$HARNESS_DIR/l1-run.sh" -t "$L1_TIMEOUT" -r "$LOGS/l1-$name-results.txt" "${args[@]}" \
+		${cmd:+-- "$cmd"} </dev/null
 }
-stage l1-boot l1_boot
-rc=$?
-log=$LOGS/l1-boot.log
-if [ $rc -eq 125 ]; then
-	result FAIL l1/boot "$(grep -a -m1 'l1-run:' "$log" | sed 's/^l1-run: //')"
-else
-	result PASS l1/boot
-fi
-l1_result() { # l1_result KEY NAME WHAT
+l1_result() { # l1_result RUN KEY NAME WHAT
 	local st
-	st=$(awk -v k="$1" '$1 == k { print $2 }' "$res")
+	st=$(awk -v k="$2" '$1 == k { print $2 }' "$LOGS/l1-$1-results.txt")
 	if [ "$st" = 0 ]; then
-		result PASS "$2"
+		result PASS "$3"
 	else
-		result FAIL "$2" "$3 (status ${st:-missing})"
+		result FAIL "$3" "$4 (status ${st:-missing})"
 	fi
 }
-l1_result kvm-dev l1/dev-kvm-present "/dev/kvm missing in L1"
-l1_result kvm-init l1/kvm-initialised "KVM did not initialise in L1"
-l1_result kvm-smoke l1/kvm-smoke-guest-ran "the smoke guest did not run under L1 KVM"
+boot_result() { # boot_result RUN STATUS NAME
+	if [ "$2" -eq 125 ]; then
+		result FAIL "$3" "$(grep -a -m1 'l1-run:' "$LOGS/l1-$1.log" | sed 's/^l1-run: //')"
+	else
+		result PASS "$3"
+	fi
+}
+
+stage l1-boot l1_boot boot
+boot_result boot $? l1/boot
+l1_result boot kvm-dev l1/dev-kvm-present "/dev/kvm missing in L1"
+l1_result boot kvm-init l1/kvm-initialised "KVM did not initialise in L1"
+l1_result boot kvm-smoke l1/kvm-smoke-guest-ran "the smoke guest did not run under L1 KVM"
 
 if [ -z "$emu" ]; then
 	result SKIP l1/gunyah-emu "$emu_missing"
 	exit 0
 fi
-l1_result cmd l1/gunyah-emu-exit "gunyah-emu did not finish cleanly"
-"$HARNESS_DIR/emu-results.sh" "$log"
+l1_result boot cmd l1/gunyah-emu-exit "gunyah-emu did not finish cleanly"
+"$HARNESS_DIR/emu-results.sh" normal "$LOGS/l1-boot.log"
+
+# Robustness: RM failures injected by the emulator. Our kernel must survive them, report
+# them, and never hand back or touch a page whose reclaim failed (it stays lent, leaked).
+#  - the first MEM_RECLAIM fails with NOMEM;
+#  - a seeded fifth of all RM calls fail.
+stage l1-fault-reclaim l1_boot fault-reclaim "--fail-rm 51000015:1"
+boot_result fault-reclaim $? fault/reclaim/l1-boot
+"$HARNESS_DIR/emu-results.sh" fault-reclaim "$LOGS/l1-fault-reclaim.log"
+stage l1-fault-random l1_boot fault-random "--fail-rate 0.2 --seed 7"
+boot_result fault-random $? fault/random/l1-boot
+"$HARNESS_DIR/emu-results.sh" fault-random "$LOGS/l1-fault-random.log"
 exit 0

@@ -403,7 +403,8 @@ int main(int argc, char **argv)
 	emu->vm_fd = ioctl(emu->kvm_fd, KVM_CREATE_VM, 0);
 	if (emu->vm_fd < 0)
 		die("KVM_CREATE_VM");
-	if (guest_mem_init(emu, GUEST_RAM_BASE, emu->opts.mem_size))
+	errno = -guest_mem_init(emu, GUEST_RAM_BASE, emu->opts.mem_size);
+	if (errno)
 		die("guest memory");
 	region.slot = 0;
 	region.guest_phys_addr = emu->ram_base;

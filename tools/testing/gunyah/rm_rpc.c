@@ -8,6 +8,7 @@
  * Packets the real RM would drop (short, bad header, stray continuation)
  * are dropped here too, and counted.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,8 +76,13 @@ void rm_send(struct rm_engine *e, uint16_t vmid, unsigned int type,
 void rm_reply(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
 	      uint16_t seq, uint32_t err, const void *data, size_t len)
 {
+	char name[COUNTER_NAME_MAX];
 	uint8_t *msg;
 
+	if (err != RM_OK) {
+		snprintf(name, sizeof(name), "rm_error_%x", err);
+		rm_count(e, name, 1);
+	}
 	msg = malloc(4 + len);
 	if (!msg) {
 		rm_count(e, "rm_messages_dropped_nomem", 1);

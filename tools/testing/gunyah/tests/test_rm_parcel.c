@@ -235,7 +235,7 @@ static void test_bad_requests(void)
 	tap_eq(rm_call(&t, VMID_HLOS, RM_MEM_LEND, buf, len), RM_OK,
 	       "the same request, repaired, works");
 	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, 0, 0), RM_OK,
-	       "reclaim it");
+	       "reclaim the repaired LEND");
 	tap_eq(rm_call(&t, VMID_HLOS, RM_MEM_RECLAIM, buf, 7),
 	       RM_ERROR_MSG_INVALID, "a short RECLAIM");
 	tap_eq(rm_call(&t, VMID_HLOS, RM_MEM_RELEASE, buf, 7),
@@ -358,7 +358,7 @@ static void test_append(void)
 	tap_eq(t.reply[2], 1, "and says more remain");
 	tap_eq(handle_op(&t, VM_A, RM_MEM_RELEASE, h, 0), RM_OK, "release it");
 	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, h, 0), RM_OK,
-	       "reclaim it");
+	       "reclaim the 1025-page parcel");
 	tap_eq(unmapped_pages(&t), 0, "all of it returns");
 	rm_test_fini(&t);
 }

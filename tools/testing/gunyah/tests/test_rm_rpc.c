@@ -27,6 +27,10 @@ static void test_get_vmid(void)
 	       RM_ERROR_UNIMPLEMENTED, "unknown message ID is UNIMPLEMENTED");
 	tap_eq(counter_get(&t.counters, "rm_call_56000024"), 2,
 	       "RM calls are counted by message ID");
+	tap_eq(counter_get(&t.counters, "rm_error_4"), 1,
+	       "error replies are counted by error code");
+	tap_eq(counter_get(&t.counters, "rm_error_ffffffff"), 1,
+	       "UNIMPLEMENTED is counted too");
 	rm_test_fini(&t);
 }
 
