@@ -55,8 +55,9 @@ stage() {
 	return $rc
 }
 
-# QEMU, software emulation. pauth-impdef: the architected pointer-auth algorithm is very slow
-# under TCG and nothing here depends on it.
+# QEMU, software emulation. -nic none: no network is used, and the default NIC needs an
+# option ROM that a --no-install-recommends QEMU lacks. pauth-impdef: the architected
+# pointer-auth algorithm is very slow under TCG and nothing here depends on it.
 QEMU=qemu-system-aarch64
 QEMU_CPU="max,pauth-impdef=on"
 
@@ -66,7 +67,7 @@ qemu_direct() {
 	local t=$1 append=$2
 	shift 2
 	timeout --foreground -k 5 "$t" $QEMU -machine virt,gic-version=3 -cpu "$QEMU_CPU" -smp 2 -m 1G \
-		-nographic -no-reboot -kernel "$KIMAGE" -initrd "$GUEST_INITRAMFS" \
+		-nographic -nic none -no-reboot -kernel "$KIMAGE" -initrd "$GUEST_INITRAMFS" \
 		-append "console=ttyAMA0 panic=-1 $append" "$@"
 }
 
@@ -77,7 +78,7 @@ qemu_l1() {
 	local t=$1 initrd=$2 res=$3
 	shift 3
 	timeout --foreground -k 5 "$t" $QEMU -machine virt,virtualization=on,gic-version=3 \
-		-cpu "$QEMU_CPU" -smp 2 -m "${L1_MEM:-3G}" -nographic -no-reboot \
+		-cpu "$QEMU_CPU" -smp 2 -m "${L1_MEM:-3G}" -nographic -nic none -no-reboot \
 		-kernel "$(ls "$BUILD"/debs/l1-kernel/boot/vmlinuz-* | head -n 1)" -initrd "$initrd" \
 		-append "console=ttyAMA0 panic=-1 ${L1_APPEND:-}" \
 		-device virtio-serial-pci -chardev file,id=hres,path="$res" \

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A Gunyah message queue: a FIFO of up to MSGQ_DEPTH messages of up to
- * MSGQ_MSG_SIZE bytes each.  The RM's queues on the QEMU platform are 8
- * deep with 240-byte messages (quic/gunyah-resource-manager include/rm-rpc.h
- * RM_RPC_MESSAGE_SIZE; depth from the QEMU platform's RM queue setup).
+ * MSGQ_MSG_SIZE bytes each.  The message size is the RM's
+ * RM_RPC_MESSAGE_SIZE (quic/gunyah-resource-manager include/rm-rpc.h).
+ * The real RM takes the depth from the VM configuration
+ * (src/vm_config/vm_config.c); 8 is what the QEMU platform gives the
+ * primary VM's RM link (the project's reference notes, gunyah-facts.md).
  */
 #ifndef GUNYAH_EMU_MSGQ_H
 #define GUNYAH_EMU_MSGQ_H
