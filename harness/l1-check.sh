@@ -28,11 +28,15 @@ if [ -f "$EMU_DIR/Makefile" ]; then
 fi
 
 # One boot of the L1 machine, optionally running the emulator with extra arguments.
-#   l1_boot NAME [EMU-ARGS]: console in build/logs/l1-NAME.log, results in l1-NAME-results.txt
+#   l1_boot NAME [EMU-ARGS [IMAGE]]: console in build/logs/l1-NAME.log, results in
+#   l1-NAME-results.txt. IMAGE: our kernel (with its initramfs) unless another is named.
 l1_boot() {
-	local name=$1 emu_args=${2:-} cmd= args=()
+	local name=$1 emu_args=${2:-} image=${3:-} cmd= args=()
 
-	if [ -n "$emu" ]; then
+	if [ -n "$emu" ] && [ -n "$image" ]; then
+		args=(-f "$EMU:/harness/gunyah-emu" -f "$image:/harness/guest.Image:644")
+		cmd="/harness/gunyah-emu --timeout $EMU_TIMEOUT $emu_args /harness/guest.Image"
+	elif [ -n "$emu" ]; then
 		args=(-f "$EMU:/harness/gunyah-emu" -f "$KIMAGE:/harness/Image:644"
 		      -f "$GUEST_INITRAMFS:/harness/guest.cpio.gz:644")
 		cmd="/harness/gunyah-emu --mem 512M --cpus 2 --timeout $EMU_TIMEOUT $emu_args \
@@ -68,6 +72,20 @@ if [ -z "$emu" ]; then
 	result SKIP l1/gunyah-emu "$emu_missing"
 	exit 0
 fi
+# The emulator's own bare-metal self-test guest first: it checks the enforcement of lending
+# (reads and writes of a lent page abort, a hypercall buffer in lent memory is refused,
+# reclaim restores, sanitize zeroes) without depending on our kernel.
+stage l1-emu-selftest l1_boot emu-selftest "--mem 64M" "$EMU_OUT/gunyah-selftest.Image"
+boot_result emu-selftest $? emu-selftest/l1-boot
+l1_result emu-selftest cmd emu-selftest/exit "the self-test guest failed"
+if grep -qa 'selftest: PASSED' "$LOGS/l1-emu-selftest.log" &&
+   grep -qa $'^gunyah-emu: counter primary_blocked_accesses 2\r*$' "$LOGS/l1-emu-selftest.log"; then
+	result PASS emu-selftest/lent-page-accesses-blocked
+else
+	result FAIL emu-selftest/lent-page-accesses-blocked \
+		"expected 'selftest: PASSED' and primary_blocked_accesses 2"
+fi
+
 l1_result boot cmd l1/gunyah-emu-exit "gunyah-emu did not finish cleanly"
 "$HARNESS_DIR/emu-results.sh" normal "$LOGS/l1-boot.log"
 
