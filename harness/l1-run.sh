@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Boot the L1 KVM host machine with extra files and run a command there.
-#   l1-run.sh [-t TIMEOUT] [-f HOSTFILE:GUESTPATH]... [-r RESULTS] [-- 'command']
-# The console goes to stdout. Exit status: the command's, or that of the KVM smoke payload
+#   l1-run.sh [-i] [-t TIMEOUT] [-f HOSTFILE:GUESTPATH]... [-r RESULTS] [-- 'command']
+# The console goes to stdout; with -i it is also the command's input (an interactive
+# session: the terminal is handed to QEMU). Exit status: the command's, or that of the KVM smoke payload
 # when no command is given; 125 when the machine failed to report (timeout, panic).
 . "$(dirname "$0")/lib.sh"
 
 timeout_s=900
 results=
+interactive=
 files=()
 while [ $# -gt 0 ]; do
 	case $1 in
+	-i) interactive=1; shift ;;
 	-t) timeout_s=$2; shift 2 ;;
 	-f) files+=("$2"); shift 2 ;;
 	-r) results=$2; shift 2 ;;
 	--) shift; break ;;
-	*) die "usage: l1-run.sh [-t TIMEOUT] [-f HOSTFILE:GUESTPATH]... [-r RESULTS] [-- 'command']" ;;
+	*) die "usage: l1-run.sh [-i] [-t TIMEOUT] [-f HOSTFILE:GUESTPATH]... [-r RESULTS] [-- 'command']" ;;
 	esac
 done
 cmd=$*
@@ -38,8 +41,14 @@ fi
 
 [ -n "$results" ] || results=$work/results
 : >"$results"
-qemu_l1 "$timeout_s" "$work/l1.cpio.gz" "$results" </dev/null | tee "$work/console.log"
-rc=${PIPESTATUS[0]}
+if [ -n "$interactive" ]; then
+	qemu_l1 "$timeout_s" "$work/l1.cpio.gz" "$results"
+	rc=$?
+	: >"$work/console.log"
+else
+	qemu_l1 "$timeout_s" "$work/l1.cpio.gz" "$results" </dev/null | tee "$work/console.log"
+	rc=${PIPESTATUS[0]}
+fi
 why=$(boot_failure "$rc" "$work/console.log" "$timeout_s")
 if [ -n "$why" ] || ! grep -q '^done ' "$results"; then
 	msg "l1-run: the L1 machine did not finish: ${why:-no 'done' result}"

@@ -35,7 +35,7 @@ gunyah)
 	if [ -n "$RUN" ]; then
 		"$HARNESS_DIR/l1-run.sh" -t "${RUN_TIMEOUT:-1200}" "${files[@]}" -- "$emu" </dev/null | tee "$log"
 	else
-		"$HARNESS_DIR/l1-run.sh" -t "${RUN_TIMEOUT:-86400}" "${files[@]}" -- "$emu"
+		"$HARNESS_DIR/l1-run.sh" -i -t "${RUN_TIMEOUT:-86400}" "${files[@]}" -- "$emu"
 		exit $?
 	fi
 	;;
