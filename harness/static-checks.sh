@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Static checks of our kernel code: sparse over every directory with our C files, and
-# checkpatch --strict on each of our C files. Run after kernel-build.sh (same W=1 flags, so
+# Static checks: sparse over every kernel directory with our C files, and checkpatch --strict
+# on each C file of the repository (kernel code, the emulator, the harness). Run after kernel-build.sh (same W=1 flags, so
 # make only runs the checker and recompiles nothing).
 . "$(dirname "$0")/lib.sh"
 
@@ -26,7 +26,12 @@ if [ -n "$dirs" ]; then
 	fi
 fi
 
-for f in $ours; do
+if git -C "$TOP" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	all_c=$(git -C "$TOP" ls-files --cached --others --exclude-standard -- '*.c' '*.h')
+else
+	all_c=$(cd "$TOP" && find arch drivers include virt tools harness -name '*.[ch]' 2>/dev/null)
+fi
+for f in $all_c; do
 	# From build/: in a git checkout checkpatch would leave a camelcase cache file behind.
 	out=$(cd "$BUILD" && perl "$KSRC_DIR/scripts/checkpatch.pl" --strict --no-tree --terse --show-types -f "$TOP/$f" 2>&1 |
 		grep -E ': (ERROR|WARNING|CHECK):')
