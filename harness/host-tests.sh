@@ -46,5 +46,24 @@ for dir in $SUITES; do
 		[ $rc -eq 0 ] || result FAIL "host/$tname/exit" "exit status $rc"
 		msg "  host tests $tname: $(grep -c "^PASS host/$tname/" "$RESULTS") passed (log: build/logs/host-$tname.log)"
 	done
+
+	# The same programs under AddressSanitizer and UBSan: one result per program.
+	asan_out=$BUILD/host-asan
+	if ! stage "host-tests-asan-build-$name" make -C "$TOP/$dir" OUT="$asan_out" SANITIZE=1 host-tests; then
+		result FAIL "host-asan/$name/build" "make SANITIZE=1 host-tests failed"
+		continue
+	fi
+	for t in "$asan_out"/host/test_*; do
+		[ -x "$t" ] || continue
+		tname=$(basename "$t")
+		log=$LOGS/host-asan-$tname.log
+		timeout 600 "$t" >"$log" 2>&1
+		rc=$?
+		if [ $rc -eq 0 ] && ! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$log"; then
+			result PASS "host-asan/$tname"
+		else
+			result FAIL "host-asan/$tname" "exit $rc; see build/logs/host-asan-$tname.log"
+		fi
+	done
 done
 exit 0
