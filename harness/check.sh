@@ -65,32 +65,48 @@ fi
 required initramfs build/guest-initramfs "$HARNESS_DIR/mkinitramfs.sh" "$GUEST_INITRAMFS" "$HARNESS_DIR/guest-init"
 
 # Direct boot: no hypervisor. Our kernel must boot, run KUnit and report Gunyah absent.
+#   direct_boot NAME KOUT    (results under NAME/)
 direct_boot() {
-	qemu_direct "$DIRECT_TIMEOUT" "harness.mode=check ${KERNEL_APPEND:-}" </dev/null
+	local name=$1 kout=$2 log=$LOGS/$1-boot.log rc why release got
+
+	KIMAGE=$kout/arch/arm64/boot/Image stage "$name-boot" \
+		qemu_direct "$DIRECT_TIMEOUT" "harness.mode=check ${KERNEL_APPEND:-}" </dev/null
+	rc=$?
+	why=$(boot_failure "$rc" "$log" "$DIRECT_TIMEOUT")
+	if [ -n "$why" ]; then
+		result FAIL "$name/boot" "$why"
+	else
+		result PASS "$name/boot"
+	fi
+	release=$(cat "$kout/include/config/kernel.release")
+	got=$(grep -a -m1 '^@@harness uname-r ' "$log" | tr -d '\r' | cut -d' ' -f3)
+	if [ "$got" = "$release" ]; then
+		result PASS "$name/uname-r"
+	else
+		result FAIL "$name/uname-r" "expected $release, init printed '${got:-nothing}'"
+	fi
+	if grep -qa 'gunyah: .*not detected' "$log"; then
+		result PASS "$name/gunyah-absent-reported"
+	else
+		result FAIL "$name/gunyah-absent-reported" "no 'gunyah: ... not detected' line without a hypervisor"
+	fi
+	kernel_reports "$name" "$log"
+	python3 "$HARNESS_DIR/kunit-results.py" "$KSRC_DIR" "$log" "$name/kunit" >>"$RESULTS" \
+		2>"$LOGS/$name-kunit.log"
+	grep -E "^(FAIL|SKIP) $name/kunit" "$RESULTS" | sed 's/^/  /' >&2
 }
-stage direct-boot direct_boot
-rc=$?
-log=$LOGS/direct-boot.log
-why=$(boot_failure "$rc" "$log" "$DIRECT_TIMEOUT")
-if [ -n "$why" ]; then
-	result FAIL direct/boot "$why"
+direct_boot direct "$KOUT"
+
+# The same kernel with KASAN and lockdep (arch/arm64/configs/gunyah_kvm_debug.config).
+debug=
+if stage kernel-build-debug "$HARNESS_DIR/kernel-build.sh" debug; then
+	result PASS build/kernel-debug-image
+	debug=1
+	direct_boot direct-debug "$KOUT_DEBUG"
 else
-	result PASS direct/boot
+	result FAIL build/kernel-debug-image "$(cause kernel-build-debug)"
 fi
-release=$(cat "$KOUT/include/config/kernel.release")
-got=$(grep -a -m1 '^@@harness uname-r ' "$log" | tr -d '\r' | cut -d' ' -f3)
-if [ "$got" = "$release" ]; then
-	result PASS direct/uname-r
-else
-	result FAIL direct/uname-r "expected $release, init printed '${got:-nothing}'"
-fi
-if grep -qa 'gunyah: .*not detected' "$log"; then
-	result PASS direct/gunyah-absent-reported
-else
-	result FAIL direct/gunyah-absent-reported "no 'gunyah: ... not detected' line without a hypervisor"
-fi
-python3 "$HARNESS_DIR/kunit-results.py" "$KSRC_DIR" "$log" direct/kunit >>"$RESULTS" 2>"$LOGS/direct-kunit.log"
-grep -E '^(FAIL|SKIP) direct/kunit' "$RESULTS" | sed 's/^/  /' >&2
+export debug
 
 # Host-side unit tests of pure logic (build machine gcc, TAP output).
 "$HARNESS_DIR/host-tests.sh"

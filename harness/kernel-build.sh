@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Configure (allnoconfig + our fragment) and build the arm64 Image in build/kernel.
+# Configure (allnoconfig + our fragments) and build an arm64 Image.
+#   kernel-build.sh            build/kernel:       gunyah_kvm.config
+#   kernel-build.sh debug      build/kernel-debug: gunyah_kvm.config + gunyah_kvm_debug.config
 . "$(dirname "$0")/lib.sh"
 
-FRAGMENT=$TOP/arch/arm64/configs/gunyah_kvm.config
+CONFIGS=$TOP/arch/arm64/configs
+FRAGMENTS=("$CONFIGS/gunyah_kvm.config")
+if [ "${1:-}" = debug ]; then
+	KOUT=$KOUT_DEBUG
+	FRAGMENTS+=("$CONFIGS/gunyah_kvm_debug.config")
+fi
 JOBS=${JOBS:-$(nproc)}
 CC_WRAP=
 command -v ccache >/dev/null && CC_WRAP="ccache "
@@ -15,11 +22,18 @@ kmake() {
 }
 
 mkdir -p "$KOUT"
-want=$(sha256sum "$FRAGMENT" | cut -d' ' -f1)
-if [ ! -f "$KOUT/.config" ] || [ "$(cat "$KOUT/.fragment.sha" 2>/dev/null)" != "$want" ]; then
-	msg "harness: configuring (allnoconfig + ${FRAGMENT#"$TOP"/})"
-	KCONFIG_ALLCONFIG=$FRAGMENT kmake allnoconfig || die "kernel configuration failed"
-	# Every line of the fragment must have survived: a typo or unmet dependency is an error.
+# The effective fragment: every symbol's last assignment across the fragments, in order.
+merged=$KOUT/.fragment.config
+awk '
+	/^CONFIG_[A-Za-z0-9_]+=/ { sym = $0; sub(/=.*/, "", sym) }
+	/^# CONFIG_[A-Za-z0-9_]+ is not set/ { sym = $2 }
+	/^(CONFIG_|# CONFIG_.* is not set)/ { if (!(sym in line)) order[n++] = sym; line[sym] = $0 }
+	END { for (i = 0; i < n; i++) print line[order[i]] }
+' "${FRAGMENTS[@]}" >"$merged.new"
+if [ ! -f "$KOUT/.config" ] || ! cmp -s "$merged.new" "$merged"; then
+	msg "harness: configuring ${KOUT#"$TOP"/} (allnoconfig + ${FRAGMENTS[*]#"$CONFIGS"/})"
+	KCONFIG_ALLCONFIG=$merged.new kmake allnoconfig || die "kernel configuration failed"
+	# Every line of the fragments must have survived: a typo or unmet dependency is an error.
 	bad=0
 	while IFS= read -r line; do
 		case $line in
@@ -29,11 +43,12 @@ if [ ! -f "$KOUT/.config" ] || [ "$(cat "$KOUT/.fragment.sha" 2>/dev/null)" != "
 			sym=${line#\# }; sym=${sym%% *}
 			grep -q "^$sym=" "$KOUT/.config" && { msg "harness: config: wanted $sym off"; bad=1; } ;;
 		esac
-	done <"$FRAGMENT"
+	done <"$merged.new"
 	[ $bad -eq 0 ] || die "config fragment not honoured (see above)"
-	echo "$want" >"$KOUT/.fragment.sha"
+	mv "$merged.new" "$merged"
 fi
+rm -f "$merged.new"
 # W=1 throughout, so our files are always compiled with the extra warnings and nothing is
 # rebuilt for a change of flags between a normal and a checking build.
 kmake -j"$JOBS" W=1 Image || die "kernel build failed"
-msg "harness: built $(cat "$KOUT/include/config/kernel.release") -> ${KIMAGE#"$TOP"/}"
+msg "harness: built $(cat "$KOUT/include/config/kernel.release") -> ${KOUT#"$TOP"/}/arch/arm64/boot/Image"

@@ -89,6 +89,13 @@ fi
 l1_result boot cmd l1/gunyah-emu-exit "gunyah-emu did not finish cleanly"
 "$HARNESS_DIR/emu-results.sh" normal "$LOGS/l1-boot.log"
 
+# The KASAN/lockdep kernel under the emulator: the live RM path with its real transport.
+if [ -n "$debug" ]; then
+	KIMAGE=$KOUT_DEBUG/arch/arm64/boot/Image stage l1-debug l1_boot debug
+	boot_result debug $? emu-debug/l1-boot
+	"$HARNESS_DIR/emu-results.sh" debug "$LOGS/l1-debug.log"
+fi
+
 # Robustness: RM failures injected by the emulator. Our kernel must survive them, report
 # them, and never hand back or touch a page whose reclaim failed (it stays lent, leaked).
 #  - the first MEM_RECLAIM fails with NOMEM;

@@ -13,6 +13,7 @@ mkdir -p "$LOGS"
 # Kernel build locations, shared by every script.
 KSRC_DIR=$BUILD/linux
 KOUT=$BUILD/kernel
+KOUT_DEBUG=$BUILD/kernel-debug
 KIMAGE=$KOUT/arch/arm64/boot/Image
 KARCH="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
 GUEST_INITRAMFS=$BUILD/initramfs/guest.cpio.gz
@@ -96,5 +97,17 @@ boot_failure() {
 		echo "timed out after ${t}s (hung boot; last console line: $(grep -av '^qemu-system' "$log" | tail -n 1 | tr -d '\r' | cut -c1-120))"
 	elif [ "$rc" -ne 0 ]; then
 		echo "qemu exited with status $rc"
+	fi
+}
+
+# One result saying whether a console log holds a kernel report: an oops, a BUG (KASAN
+# included), a WARNING or a lockdep splat.
+#   kernel_reports PREFIX LOG
+kernel_reports() {
+	local re='Unable to handle kernel|Internal error:|BUG:|WARNING:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage'
+	if grep -qaE "$re" "$2"; then
+		result FAIL "$1/no-kernel-oops-warning-or-splat" "$(grep -aE -m1 "$re" "$2" | tr -d '\r')"
+	else
+		result PASS "$1/no-kernel-oops-warning-or-splat"
 	fi
 }
