@@ -31,6 +31,21 @@ struct vcpu {
 };
 
 #define EMU_MAX_FAIL_RULES	16
+#define EMU_MAX_SECONDARIES	4
+#define EMU_MAX_SECONDARY_SLOTS	64
+
+/* A secondary VM: a sibling KVM VM, its one vCPU run by vcpu_run. */
+struct secondary {
+	bool used;
+	uint16_t vmid;
+	int vm_fd;
+	int vcpu_fd;
+	struct kvm_run *run;
+	size_t run_size;
+	bool running;		/* a primary vCPU thread is in KVM_RUN */
+	bool exited;		/* powered off for good, or stopped */
+	bool mmio_read;		/* a vmmio_read awaits its value */
+};
 
 struct emu_fail_rule {
 	uint32_t msg_id;
@@ -59,8 +74,10 @@ struct emu {
 	int kvm_fd;
 	int vm_fd;
 	int gic_fd;
-	/* Guest RAM as mapped into the emulator. */
+	/* Guest RAM: a memfd, mapped as the primary's view and an alias. */
+	int ram_fd;
 	uint8_t *ram;
+	uint8_t *ram_alias;
 	uint64_t ram_base;
 	uint64_t ram_size;
 	/* One byte per 4 KiB page: nonzero if removed from the primary. */
@@ -73,6 +90,9 @@ struct emu {
 	struct pl011 uart;
 	struct rm_engine *rm;
 	struct gh_hyp hyp;
+	struct secondary secondaries[EMU_MAX_SECONDARIES];
+	/* Signalled when a secondary vCPU stops running. */
+	pthread_cond_t secondary_idle;
 };
 
 /* guest_mem.c */
@@ -81,6 +101,8 @@ void *guest_mem_ptr(struct emu *emu, uint64_t ipa, uint64_t len);
 int guest_mem_unmap(void *ctx, uint64_t ipa, uint64_t size);
 int guest_mem_map(void *ctx, uint64_t ipa, uint64_t size);
 void guest_mem_sanitize(void *ctx, uint64_t ipa, uint64_t size);
+int guest_mem_read_any(void *ctx, uint64_t ipa, void *buf, size_t len);
+void *guest_mem_alias(struct emu *emu, uint64_t ipa, uint64_t len);
 uint64_t guest_copy_from_va(void *ctx, void *vcpu, void *dst, uint64_t va,
 			    size_t len);
 uint64_t guest_copy_to_va(void *ctx, void *vcpu, uint64_t va,
@@ -92,6 +114,14 @@ int vcpu_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *value);
 int vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t value);
 void *vcpu_thread(void *arg);
 void emu_set_spi(struct emu *emu, unsigned int spi, bool level);
+
+/* secondary.c */
+int secondary_start(void *ctx, const struct rm_vm_boot *boot);
+void secondary_stop(void *ctx, uint16_t vmid);
+void secondary_destroy(void *ctx, uint16_t vmid);
+uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
+			    const uint64_t resume[3], uint64_t out[4],
+			    uint32_t *exit_type);
 
 /* boot.c */
 int boot_load(struct emu *emu, uint64_t *entry, uint64_t *dtb);

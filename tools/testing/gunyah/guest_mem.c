@@ -7,12 +7,22 @@
  * MMU notifier then drops the stage-2 entries, and the guest's next access
  * makes KVM_RUN fail with EFAULT (see vcpu.c).  The emulator itself never
  * touches such pages; every access goes through guest_mem_ptr().
+ *
+ * The RAM is a memfd mapped twice, shared: emu->ram is the primary VM's
+ * view (memslot 0, where lent pages go PROT_NONE) and emu->ram_alias stays
+ * readable and writable.  Secondary VMs' memslots use the alias, so a page
+ * lent to a secondary VM is in that VM's stage 2 and not in the primary's,
+ * and the RM reads a VM's config DT through it too.
  */
+/* memfd_create(), fallocate(), gettid() */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "emu.h"
 #include "stage1.h"
@@ -21,9 +31,16 @@
 
 int guest_mem_init(struct emu *emu, uint64_t base, uint64_t size)
 {
+	emu->ram_fd = memfd_create("gunyah-emu-ram", MFD_CLOEXEC);
+	if (emu->ram_fd < 0 || ftruncate(emu->ram_fd, (off_t)size))
+		return -errno;
 	emu->ram = mmap(NULL, size, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+			MAP_SHARED | MAP_NORESERVE, emu->ram_fd, 0);
 	if (emu->ram == MAP_FAILED)
+		return -errno;
+	emu->ram_alias = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_NORESERVE, emu->ram_fd, 0);
+	if (emu->ram_alias == MAP_FAILED)
 		return -errno;
 	emu->unmapped = calloc(size / GUEST_PAGE_SIZE, 1);
 	if (!emu->unmapped)
@@ -90,8 +107,9 @@ int guest_mem_map(void *ctx, uint64_t ipa, uint64_t size)
 }
 
 /*
- * Zero the pages.  MADV_DONTNEED works whatever the protection, and also
- * drops any stage-2 mapping of the old contents through the MMU notifier.
+ * Zero the pages.  Punching a hole in the memfd works whatever the
+ * protection of either mapping, and drops every stage-2 mapping of the old
+ * contents (primary and secondary) through the MMU notifier.
  */
 void guest_mem_sanitize(void *ctx, uint64_t ipa, uint64_t size)
 {
@@ -99,9 +117,29 @@ void guest_mem_sanitize(void *ctx, uint64_t ipa, uint64_t size)
 
 	if (!size || !guest_range_in_ram(emu, ipa, size))
 		return;
-	if (madvise(emu->ram + (ipa - emu->ram_base), size, MADV_DONTNEED))
+	if (fallocate(emu->ram_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		      (off_t)(ipa - emu->ram_base), (off_t)size))
 		fprintf(stderr, "gunyah-emu: sanitize failed: %s\n",
 			strerror(errno));
+}
+
+/* The RM's access to primary RAM, lent or not, through the alias. */
+int guest_mem_read_any(void *ctx, uint64_t ipa, void *buf, size_t len)
+{
+	struct emu *emu = ctx;
+
+	if (!len || !guest_range_in_ram(emu, ipa, len))
+		return -EINVAL;
+	memcpy(buf, emu->ram_alias + (ipa - emu->ram_base), len);
+	return 0;
+}
+
+/* The alias address of [ipa, ipa + len) of primary RAM, or NULL. */
+void *guest_mem_alias(struct emu *emu, uint64_t ipa, uint64_t len)
+{
+	if (!len || !guest_range_in_ram(emu, ipa, len))
+		return NULL;
+	return emu->ram_alias + (ipa - emu->ram_base);
 }
 
 struct stage1_ctx {

@@ -347,6 +347,8 @@ int main(int argc, char **argv)
 	static const char *const always_printed[] = {
 		"pages_lent", "pages_shared", "pages_reclaimed",
 		"primary_pages_unmapped", "primary_blocked_accesses",
+		"vm_started", "secondary_vcpu_runs", "secondary_vmmio_exits",
+		"secondary_powered_off",
 	};
 	struct emu *emu = &the_emu;
 	struct rm_engine_config rm_config;
@@ -356,12 +358,17 @@ int main(int argc, char **argv)
 		.map_primary = guest_mem_map,
 		.sanitize = guest_mem_sanitize,
 		.can_receive = rm_can_receive,
+		.read_primary = guest_mem_read_any,
+		.vm_start = secondary_start,
+		.vm_stop = secondary_stop,
+		.vm_destroy = secondary_destroy,
 	};
 	struct gh_guest_ops guest_ops = {
 		.ctx = emu,
 		.copy_from_va = guest_copy_from_va,
 		.copy_to_va = guest_copy_to_va,
 		.raise_irq = gh_raise_irq,
+		.vcpu_run = secondary_vcpu_run,
 	};
 	struct kvm_userspace_memory_region region = { 0 };
 	uint64_t entry, dtb;
@@ -370,6 +377,7 @@ int main(int argc, char **argv)
 	sigset_t set;
 
 	pthread_mutex_init(&emu->lock, NULL);
+	pthread_cond_init(&emu->secondary_idle, NULL);
 	counters_init(&emu->counters);
 	for (i = 0; i < ARRAY_SIZE(always_printed); i++)
 		counter_set(&emu->counters, always_printed[i], 0);

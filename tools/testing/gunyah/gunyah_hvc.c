@@ -136,6 +136,49 @@ out:
 	regs[0] = err;
 }
 
+/*
+ * vcpu_run (hyp/vm/vcpu_run/src/vcpu_run.c hypercall_vcpu_run()):
+ * x1 cap, x2..x4 resume_data_0..2, x5 reserved; x0 error, x1 vcpu_state,
+ * x2..x4 state_data_0..2.
+ */
+static void gh_vcpu_run(struct gh_hyp *h, void *vcpu, uint64_t regs[8])
+{
+	uint64_t resume[3] = { regs[2], regs[3], regs[4] };
+	uint64_t cap = regs[1], out[4] = { 0 }, err;
+	uint32_t exit_type = UINT32_MAX;
+	uint16_t vmid;
+
+	/* The hypercall wrapper refuses nonzero reserved inputs. */
+	if (regs[5]) {
+		err = GH_ERROR_ARGUMENT_INVALID;
+		goto out;
+	}
+	vmid = rm_engine_vcpu_cap_vm(h->rm, cap);
+	if (!vmid) {
+		/* cspace_lookup_thread(): a queue cap is of the wrong type */
+		err = (cap == GH_RM_TX_CAPID || cap == GH_RM_RX_CAPID) ?
+		      GH_ERROR_CSPACE_WRONG_OBJECT_TYPE :
+		      GH_ERROR_CSPACE_CAP_NULL;
+		goto out;
+	}
+	if (!h->ops.vcpu_run) {
+		err = GH_ERROR_UNIMPLEMENTED;
+		goto out;
+	}
+	err = h->ops.vcpu_run(h->ops.ctx, vcpu, vmid, resume, out, &exit_type);
+	if (exit_type != UINT32_MAX) {
+		/* The RM hears of the exit and tells the VM's owner. */
+		rm_engine_vm_exited(h->rm, vmid, (uint16_t)exit_type);
+		gh_hyp_pump(h);
+	}
+out:
+	regs[0] = err;
+	regs[1] = err ? 0 : out[0];
+	regs[2] = err ? 0 : out[1];
+	regs[3] = err ? 0 : out[2];
+	regs[4] = err ? 0 : out[3];
+}
+
 static void gh_hyp_dispatch(struct gh_hyp *h, void *vcpu, uint64_t regs[8]);
 
 void gh_hyp_call(struct gh_hyp *h, void *vcpu, uint64_t regs[8])
@@ -202,6 +245,9 @@ static void gh_hyp_dispatch(struct gh_hyp *h, void *vcpu, uint64_t regs[8])
 		return;
 	case GH_HVC_MSGQ_RECV:
 		gh_msgq_recv(h, vcpu, regs);
+		return;
+	case GH_HVC_VCPU_RUN:
+		gh_vcpu_run(h, vcpu, regs);
 		return;
 	}
 	/* ERROR_UNIMPLEMENTED is -1, the same as SMCCC_UNKNOWN_FUNCTION64. */

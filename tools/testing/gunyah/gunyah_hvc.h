@@ -50,11 +50,30 @@
 #define GH_HVC_IDENTIFY		0x00u
 #define GH_HVC_MSGQ_SEND	0x1bu
 #define GH_HVC_MSGQ_RECV	0x1cu
+/* hyp/interfaces/vcpu_run/vcpu_run.hvc */
+#define GH_HVC_VCPU_RUN		0x65u
+
+/*
+ * vcpu_run_state: hyp/interfaces/vcpu_run/vcpu_run.tc, with the vmmio
+ * states added by hyp/mem/addrspace/aarch64/addrspace.tc.
+ */
+#define GH_VCPU_STATE_READY		0u
+#define GH_VCPU_STATE_EXPECTS_WAKEUP	1u
+#define GH_VCPU_STATE_POWERED_OFF	2u
+#define GH_VCPU_STATE_BLOCKED		3u
+#define GH_VCPU_STATE_VMMIO_READ	4u
+#define GH_VCPU_STATE_VMMIO_WRITE	5u
+#define GH_VCPU_STATE_FAULT		6u
+/* vcpu_run_poweroff_flags: bit 0, the vCPU has exited for good */
+#define GH_VCPU_POWEROFF_EXITED		BIT(0)
 
 /* hyp_api_info: api_version 1, is_64bit (bit 15), variant 0x51 (63:56) */
 #define GH_API_INFO		(1ull | BIT_ULL(15) | (0x51ull << 56))
-/* hyp_api_flags0: only the msgqueue feature (bit 2) is offered here */
-#define GH_API_FLAGS0		BIT_ULL(2)
+/*
+ * hyp_api_flags0: the msgqueue feature (bit 2) and vcpu_run (bit 11,
+ * hyp/interfaces/vcpu_run/vcpu_run.tc) are offered here.
+ */
+#define GH_API_FLAGS0		(BIT_ULL(2) | BIT_ULL(11))
 
 /* Gunyah error codes */
 #define GH_OK				0
@@ -63,7 +82,10 @@
 #define GH_ERROR_ARGUMENT_SIZE		2u
 #define GH_ERROR_ADDR_INVALID		22u
 #define GH_ERROR_DENIED			30u
+#define GH_ERROR_BUSY			31u
+#define GH_ERROR_OBJECT_STATE		33u
 #define GH_ERROR_CSPACE_CAP_NULL	50u
+#define GH_ERROR_CSPACE_WRONG_OBJECT_TYPE 52u
 #define GH_ERROR_CSPACE_INSUFFICIENT_RIGHTS 53u
 #define GH_ERROR_MSGQUEUE_EMPTY		60u
 #define GH_ERROR_MSGQUEUE_FULL		61u
@@ -91,6 +113,18 @@ struct gh_guest_ops {
 			       const void *src, size_t len);
 	/* Pulse the SPI of @irq (edge). */
 	void (*raise_irq)(void *ctx, enum gh_irq irq);
+	/*
+	 * Run the vCPU of VM @vmid from the calling vCPU until the host must
+	 * see something: vcpu_run's resume_data_0..2 in @resume, its
+	 * vcpu_state and state_data_0..2 in @out.  Returns a Gunyah error.
+	 * Sets *@exit_type (RM_EXIT_TYPE_*) when the guest has just stopped
+	 * itself, and leaves it at UINT32_MAX otherwise.  Called with the
+	 * hypercall lock held; it may drop and retake it while the guest
+	 * runs.
+	 */
+	uint64_t (*vcpu_run)(void *ctx, void *vcpu, uint16_t vmid,
+			     const uint64_t resume[3], uint64_t out[4],
+			     uint32_t *exit_type);
 };
 
 struct gh_hyp {

@@ -20,6 +20,25 @@
 
 struct rm_engine;
 
+/* A range of the primary VM's IPA space. */
+struct rm_region {
+	uint64_t ipa;
+	uint64_t size;
+};
+
+/* What START hands the embedding program to create and boot a VM. */
+struct rm_vm_boot {
+	uint16_t vmid;
+	uint32_t vcpu_capid;
+	/* Guest RAM: the image parcel's regions, back to back from mem_base. */
+	uint64_t mem_base;
+	unsigned int nr_regions;
+	const struct rm_region *regions;
+	/* Boot vCPU: PC = mem_base + image_offset, X0 = mem_base + dt_offset */
+	uint64_t pc;
+	uint64_t x0;
+};
+
 struct rm_engine_ops {
 	void *ctx;
 	/* Remove [ipa, ipa + size) from the primary VM's stage 2; 0 or -errno. */
@@ -32,6 +51,18 @@ struct rm_engine_ops {
 	bool (*can_receive)(void *ctx, uint16_t vmid);
 	/* A packet was queued for the primary VM. */
 	void (*packet_queued)(void *ctx);
+	/*
+	 * Copy [ipa, ipa + len) of the primary VM's RAM into @buf, whether or
+	 * not it is lent away (the RM reads a VM's config DT from a parcel
+	 * lent to that VM); 0 or -errno.
+	 */
+	int (*read_primary)(void *ctx, uint64_t ipa, void *buf, size_t len);
+	/* START: create VM @boot->vmid with one vCPU; 0 or -errno. */
+	int (*vm_start)(void *ctx, const struct rm_vm_boot *boot);
+	/* STOP: the VM's vCPUs never run again. */
+	void (*vm_stop)(void *ctx, uint16_t vmid);
+	/* RESET: destroy what vm_start created. */
+	void (*vm_destroy)(void *ctx, uint16_t vmid);
 };
 
 struct rm_engine_config {
@@ -65,6 +96,16 @@ int rm_engine_add_fail_rule(struct rm_engine *engine, uint32_t msg_id,
 /* Fail a deterministic pseudo-random fraction @rate of all requests. */
 void rm_engine_set_fail_rate(struct rm_engine *engine, double rate,
 			     uint64_t seed, uint32_t error);
+
+/* The VM whose vCPU capability is @capid, or 0 if there is none. */
+uint16_t rm_engine_vcpu_cap_vm(struct rm_engine *engine, uint64_t capid);
+/*
+ * The guest of VM @vmid stopped itself (@exit_type: RM_EXIT_TYPE_*, e.g.
+ * PLATFORM_OFF after PSCI SYSTEM_OFF): the RM moves it to EXITED and tells
+ * its owner, as vm_mgnt does on the hypervisor's VM-exit event.
+ */
+void rm_engine_vm_exited(struct rm_engine *engine, uint16_t vmid,
+			 uint16_t exit_type);
 
 /* Introspection for tests: the RM's state of VM @vmid, or -1 if none. */
 int rm_engine_vm_state(struct rm_engine *engine, uint16_t vmid);

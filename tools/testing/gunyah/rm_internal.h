@@ -13,6 +13,15 @@
  * make the emulator grow without limit.
  */
 #define RM_MAX_OUTBOX		4096u
+/* Largest config DT INIT reads (the emulator's own bound). */
+#define RM_MAX_CONFIG_DT	(64u * 1024u)
+/* 36-bit IPA space of a secondary VM on the QEMU platform */
+#define RM_SECONDARY_IPA_LIMIT	BIT_ULL(36)
+/* First vCPU capability ID handed out; the RM queues use 0x10 and 0x11. */
+#define RM_FIRST_VCPU_CAPID	0x100u
+/* Wakeup vIRQs of vCPUs: SPIs 8..63 of the primary VM (INTIDs 40..95). */
+#define RM_FIRST_VCPU_VIRQ	40u
+#define RM_LAST_VCPU_VIRQ	95u
 /* A handler's result meaning "the reply has been sent already". */
 #define RM_REPLIED		0xfffffffeu
 
@@ -43,6 +52,19 @@ struct rm_vm {
 	uint8_t state;
 	/* The real RM builds a vm_config at INIT; GET_HYP_RESOURCES needs it. */
 	bool has_config;
+	/* CONFIG_IMAGE */
+	uint32_t image_handle;
+	uint64_t image_offset;
+	uint64_t image_size;
+	uint64_t dt_offset;
+	uint64_t dt_size;
+	/* INIT: read from the config DT; one proxy-scheduled vCPU */
+	bool has_vcpu;
+	uint64_t mem_base;
+	uint32_t vcpu_capid;
+	uint32_t vcpu_virq;
+	/* START created the VM through ops.vm_start */
+	bool created;
 	unsigned int nr_parcels;	/* parcels this VM owns */
 	struct rm_rx_state rx;
 };
@@ -57,11 +79,6 @@ struct rm_acl_entry {
 struct rm_attr_entry {
 	uint16_t attr;
 	uint16_t vmid;
-};
-
-struct rm_region {
-	uint64_t ipa;
-	uint64_t size;
 };
 
 enum rm_parcel_state {
@@ -107,6 +124,8 @@ struct rm_engine {
 	struct rm_vm vms[RM_MAX_VMID];
 	struct rm_parcel *parcels;
 	uint32_t next_handle;
+	uint32_t next_capid;
+	uint32_t next_virq;
 	uint16_t notif_seq;
 	struct rm_packet *outbox_head;
 	struct rm_packet *outbox_tail;
@@ -147,7 +166,18 @@ bool rm_vm_handle(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
 		  uint16_t seq, const uint8_t *buf, size_t len);
 void rm_vm_init(struct rm_engine *e);
 
+/* rm_config.c */
+struct rm_vm_dt_config {
+	uint64_t mem_base;
+	unsigned int nr_vcpus;
+};
+
+uint32_t rm_vm_config_parse(const void *dt, size_t len,
+			    struct rm_vm_dt_config *cfg);
+
 /* rm_parcel.c */
+int rm_parcel_read(struct rm_engine *e, const struct rm_parcel *p,
+		   uint64_t offset, void *buf, size_t len);
 bool rm_parcel_handle(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
 		      uint16_t seq, const uint8_t *buf, size_t len);
 struct rm_parcel *rm_parcel_lookup(struct rm_engine *e, uint32_t handle);

@@ -6,6 +6,7 @@
  * src/memparcel/memparcel.c; the places where this model is simpler are
  * listed in Documentation/virt/gunyah/emulator.rst.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -804,4 +805,38 @@ bool rm_parcel_handle(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
 	}
 	rm_reply(e, vmid, msg_id, seq, err, NULL, 0);
 	return true;
+}
+
+/*
+ * Copy @len bytes at byte @offset of the parcel (its regions laid back to
+ * back) through ops.read_primary; 0 or -errno.
+ */
+int rm_parcel_read(struct rm_engine *e, const struct rm_parcel *p,
+		   uint64_t offset, void *buf, size_t len)
+{
+	uint8_t *dst = buf;
+	unsigned int i;
+
+	if (!e->ops.read_primary || offset > p->total_size ||
+	    len > p->total_size - offset)
+		return -EINVAL;
+	for (i = 0; i < p->nr_regions && len; i++) {
+		const struct rm_region *r = &p->regions[i];
+		uint64_t chunk;
+		int err;
+
+		if (offset >= r->size) {
+			offset -= r->size;
+			continue;
+		}
+		chunk = r->size - offset < len ? r->size - offset : len;
+		err = e->ops.read_primary(e->ops.ctx, r->ipa + offset, dst,
+					  (size_t)chunk);
+		if (err)
+			return err;
+		dst += chunk;
+		len -= (size_t)chunk;
+		offset = 0;
+	}
+	return len ? -EINVAL : 0;
 }

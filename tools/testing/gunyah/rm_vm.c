@@ -152,6 +152,34 @@ static uint32_t rm_vm_deallocate(struct rm_engine *e, uint16_t client,
 	return RM_OK;
 }
 
+/*
+ * Have the embedding program create the VM: guest RAM is the image parcel
+ * at the config DT's base-address, and the boot vCPU starts at
+ * base + image_offset with X0 = base + dt_offset (vm_creation.c).
+ */
+static uint32_t rm_vm_create(struct rm_engine *e, struct rm_vm *vm)
+{
+	struct rm_parcel *image = rm_parcel_lookup(e, vm->image_handle);
+	struct rm_vm_boot boot = {
+		.vmid = vm->vmid,
+		.vcpu_capid = vm->vcpu_capid,
+		.mem_base = vm->mem_base,
+		.pc = vm->mem_base + vm->image_offset,
+		.x0 = vm->mem_base + vm->dt_offset,
+	};
+
+	/* The image parcel was reclaimed after INIT: nothing to boot. */
+	if (!image || !rm_parcel_acl(image, vm->vmid))
+		return RM_ERROR_MEM_INVALID;
+	boot.nr_regions = image->nr_regions;
+	boot.regions = image->regions;
+	if (e->ops.vm_start && e->ops.vm_start(e->ops.ctx, &boot))
+		return RM_ERROR_NORESOURCE;
+	vm->created = true;
+	rm_count(e, "vm_started", 1);
+	return RM_OK;
+}
+
 static uint32_t rm_vm_start(struct rm_engine *e, uint16_t client,
 			    const uint8_t *buf, size_t len)
 {
@@ -165,6 +193,9 @@ static uint32_t rm_vm_start(struct rm_engine *e, uint16_t client,
 		return RM_ERROR_DENIED;
 	if (vm->state != RM_VM_STATE_READY)
 		return RM_ERROR_VM_STATE;
+	err = rm_vm_create(e, vm);
+	if (err)
+		return err;
 	/*
 	 * The real RM maps the parcels given to the VM before START into it
 	 * (vm_creation_process_resource()); from then on they are in use.
@@ -188,11 +219,13 @@ static uint32_t rm_vm_stop(struct rm_engine *e, uint16_t client,
 		return RM_ERROR_VMID_INVALID;
 	if (!rm_vm_state_change_valid(vm, RM_VM_STATE_EXITED))
 		return RM_ERROR_VM_STATE;
+	if (vm->created && e->ops.vm_stop)
+		e->ops.vm_stop(e->ops.ctx, vm->vmid);
 	rm_vm_set_state(e, vm, RM_VM_STATE_EXITED);
 	/*
-	 * Without FORCE the real RM asks the guest to shut down and the
-	 * guest's VM_EXIT ends it.  No secondary guest runs here, so it is
-	 * taken to comply at once.
+	 * Without FORCE the real RM sends the guest NOTIFY_VM_SHUTDOWN and
+	 * the guest's own exit ends it.  Secondary guests here cannot receive
+	 * RM notifications, so the guest is taken to comply at once.
 	 */
 	rm_vm_send_exited(e, vm, (buf[2] & RM_VM_STOP_FLAG_FORCE) ?
 				 RM_EXIT_TYPE_VM_STOP_FORCED :
@@ -214,9 +247,14 @@ static uint32_t rm_vm_reset(struct rm_engine *e, uint16_t client,
 	if (!rm_vm_state_change_valid(vm, RM_VM_STATE_RESETTING))
 		return RM_ERROR_VM_STATE;
 	rm_vm_set_state(e, vm, RM_VM_STATE_RESETTING);
+	if (vm->created && e->ops.vm_destroy)
+		e->ops.vm_destroy(e->ops.ctx, vm->vmid);
+	vm->created = false;
 	/* The reset stages release the VM's parcels and its config. */
 	rm_parcel_vm_reset(e, vm->vmid);
 	vm->has_config = false;
+	vm->has_vcpu = false;
+	vm->vcpu_capid = 0;
 	rm_vm_set_state(e, vm, RM_VM_STATE_RESET);
 	return RM_OK;
 }
@@ -262,6 +300,11 @@ static uint32_t rm_vm_config_image(struct rm_engine *e, uint16_t client,
 		return err;
 	}
 	vm->has_config = true;
+	vm->image_handle = image->handle;
+	vm->image_offset = image_offset;
+	vm->image_size = image_size;
+	vm->dt_offset = dt_offset;
+	vm->dt_size = dt_size;
 	if (auth_type == RM_AUTH_TYPE_NONE || auth_type == RM_AUTH_TYPE_ANDROID)
 		rm_vm_set_state(e, vm, RM_VM_STATE_INIT);
 	else if (auth_type == RM_AUTH_TYPE_PLATFORM)
@@ -271,10 +314,55 @@ static uint32_t rm_vm_config_image(struct rm_engine *e, uint16_t client,
 	return RM_OK;
 }
 
+/*
+ * vm_creation_init() (src/vm_creation/second_vm.c): map the config DT out
+ * of the image parcel and parse it.  A DT that cannot be read or parsed is
+ * MEM_INVALID; one whose values cannot be used is ARGUMENT_INVALID.
+ */
+static uint32_t rm_vm_read_config(struct rm_engine *e, struct rm_vm *vm)
+{
+	struct rm_parcel *image = rm_parcel_lookup(e, vm->image_handle);
+	struct rm_vm_dt_config cfg;
+	uint64_t size;
+	uint8_t *dt;
+	uint32_t err;
+
+	if (!image || !rm_parcel_acl(image, vm->vmid) ||
+	    vm->dt_size > RM_MAX_CONFIG_DT)
+		return RM_ERROR_MEM_INVALID;
+	dt = malloc(vm->dt_size ? vm->dt_size : 1);
+	if (!dt)
+		return RM_ERROR_NOMEM;
+	if (rm_parcel_read(e, image, vm->dt_offset, dt, vm->dt_size)) {
+		free(dt);
+		return RM_ERROR_MEM_INVALID;
+	}
+	err = rm_vm_config_parse(dt, vm->dt_size, &cfg);
+	free(dt);
+	if (err)
+		return err;
+	/* The guest RAM (the whole image parcel) must fit the IPA space. */
+	size = image->total_size;
+	if (cfg.mem_base + size < cfg.mem_base ||
+	    cfg.mem_base + size > RM_SECONDARY_IPA_LIMIT)
+		return RM_ERROR_ARGUMENT_INVALID;
+	if (e->next_virq < RM_FIRST_VCPU_VIRQ ||
+	    e->next_virq > RM_LAST_VCPU_VIRQ)
+		e->next_virq = RM_FIRST_VCPU_VIRQ;
+	if (e->next_capid < RM_FIRST_VCPU_CAPID)
+		e->next_capid = RM_FIRST_VCPU_CAPID;
+	vm->mem_base = cfg.mem_base;
+	vm->has_vcpu = true;
+	vm->vcpu_capid = e->next_capid++;
+	vm->vcpu_virq = e->next_virq++;
+	return RM_OK;
+}
+
 static uint32_t rm_vm_init_vm(struct rm_engine *e, uint16_t client,
 			      const uint8_t *buf, size_t len)
 {
 	struct rm_vm *vm;
+	uint32_t err;
 
 	if (client != VMID_HLOS)
 		return RM_ERROR_DENIED;
@@ -287,17 +375,21 @@ static uint32_t rm_vm_init_vm(struct rm_engine *e, uint16_t client,
 		return RM_ERROR_DENIED;
 	if (vm->state != RM_VM_STATE_INIT)
 		return RM_ERROR_VM_STATE;
-	rm_vm_set_state(e, vm, RM_VM_STATE_READY);
-	return RM_OK;
+	err = rm_vm_read_config(e, vm);
+	rm_vm_set_state(e, vm, err ? RM_VM_STATE_INIT_FAILED :
+				     RM_VM_STATE_READY);
+	return err;
 }
 
 static void rm_vm_get_hyp_resources(struct rm_engine *e, uint16_t client,
 				    uint16_t seq, const uint8_t *buf,
 				    size_t len)
 {
-	uint8_t reply[4] = { 0 };	/* le32 count: no resources yet */
+	uint8_t reply[4 + RM_RES_ENTRY_LEN] = { 0 };
 	uint32_t err = RM_OK;
-	struct rm_vm *vm;
+	struct rm_vm *vm = NULL;
+	uint8_t *entry = reply + 4;
+	size_t reply_len = 4;
 
 	if (len != 4) {
 		err = RM_ERROR_MSG_INVALID;
@@ -309,11 +401,26 @@ static void rm_vm_get_hyp_resources(struct rm_engine *e, uint16_t client,
 		else if (!vm->has_config && vm->vmid != VMID_HLOS)
 			err = RM_ERROR_NORESOURCE;
 	}
+	/*
+	 * vm_config_get_resource_descs(): the owner gets an RSC_VIRTUAL_CPU
+	 * entry per vCPU, label = vCPU index, its capability and the number
+	 * of its wakeup ("proxy") vIRQ.  The real RM leaves partner_vmid 0;
+	 * the emulator puts the VM's VMID there.
+	 */
+	if (!err && vm->has_vcpu && client == vm->owner) {
+		put_le32(reply, 1);
+		entry[0] = RM_RES_VIRTUAL_CPU;
+		put_le16(entry + 2, vm->vmid);
+		put_le32(entry + 8, 0);			/* label: vCPU 0 */
+		put_le32(entry + 12, vm->vcpu_capid);	/* capid_lo */
+		put_le32(entry + 24, vm->vcpu_virq);	/* virq_number */
+		reply_len += RM_RES_ENTRY_LEN;
+	}
 	if (err)
 		rm_reply(e, client, RM_VM_GET_HYP_RESOURCES, seq, err, NULL, 0);
 	else
 		rm_reply(e, client, RM_VM_GET_HYP_RESOURCES, seq, RM_OK,
-			 reply, sizeof(reply));
+			 reply, reply_len);
 }
 
 bool rm_vm_handle(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
@@ -361,4 +468,26 @@ bool rm_vm_handle(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
 	}
 	rm_reply(e, vmid, msg_id, seq, err, NULL, 0);
 	return true;
+}
+
+uint16_t rm_engine_vcpu_cap_vm(struct rm_engine *e, uint64_t capid)
+{
+	unsigned int i;
+
+	for (i = 0; i < RM_MAX_VMID; i++)
+		if (e->vms[i].exists && e->vms[i].has_vcpu &&
+		    e->vms[i].vcpu_capid == capid)
+			return e->vms[i].vmid;
+	return 0;
+}
+
+void rm_engine_vm_exited(struct rm_engine *e, uint16_t vmid,
+			 uint16_t exit_type)
+{
+	struct rm_vm *vm = rm_vm_lookup(e, vmid);
+
+	if (!vm || !rm_vm_state_change_valid(vm, RM_VM_STATE_EXITED))
+		return;
+	rm_vm_set_state(e, vm, RM_VM_STATE_EXITED);
+	rm_vm_send_exited(e, vm, exit_type);
 }

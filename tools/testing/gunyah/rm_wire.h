@@ -87,8 +87,14 @@
 #define RM_VM_STATE_RESETTING	10u
 #define RM_VM_STATE_RESET	11u
 
+/* include/vm_resource_msg.h: rm_hyp_resource_resp_t, 44 bytes */
+#define RM_RES_VIRTUAL_CPU	4u
+#define RM_RES_ENTRY_LEN	44u
+
 /* include/vm_mgnt.h: exit_type_t */
 #define RM_EXIT_TYPE_VM_EXIT		0u
+#define RM_EXIT_TYPE_PLATFORM_OFF	1u
+#define RM_EXIT_TYPE_PLATFORM_RESET	2u
 #define RM_EXIT_TYPE_VM_STOP_FORCED	7u
 
 /* include/rm_types.h: vm_auth_type_t */

@@ -86,7 +86,8 @@ static void vcpu_hypercall(struct vcpu *vcpu)
 	pthread_mutex_lock(&emu->lock);
 	gh_hyp_call(&emu->hyp, vcpu, regs);
 	pthread_mutex_unlock(&emu->lock);
-	for (i = 0; i < 4; i++) {
+	/* Results in x0..x4 (vcpu_run returns five). */
+	for (i = 0; i < 5; i++) {
 		if (vcpu_set_reg(vcpu, ARM64_CORE_REG(regs.regs[i]), regs[i]))
 			emu_finish(emu, 1, "cannot write hypercall results");
 	}

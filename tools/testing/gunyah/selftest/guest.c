@@ -4,8 +4,9 @@
  * off (so virtual addresses are physical ones), that talks to the RM over
  * the Gunyah message queues and checks that lent memory really leaves the
  * primary VM: accesses to it abort, hypercall buffers in it fail, and
- * RECLAIM brings it back.  It powers off on success and resets on failure,
- * so gunyah-emu exits with 0 or 2.
+ * RECLAIM brings it back.  Then it creates, runs and tears down a
+ * secondary VM end to end (see secondary_vm_test()).  It powers off on
+ * success and resets on failure, so gunyah-emu exits with 0 or 2.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -20,11 +21,21 @@
 #define FN_CALL_UID	0x8600ff01ul
 #define FN_MSGQ_SEND	0xc600801bul
 #define FN_MSGQ_RECV	0xc600801cul
+#define FN_VCPU_RUN	0xc6008065ul
 #define FN_SYSTEM_OFF	0x84000008ul
 #define FN_SYSTEM_RESET	0x84000009ul
 #define RM_TX_CAPID	0x10ul	/* see the device tree gunyah-emu builds */
 #define RM_RX_CAPID	0x11ul
 #define GH_ADDR_INVALID	22ul
+#define GH_CAP_NULL	50ul
+#define VCPU_READY	0u
+#define VCPU_POWERED_OFF 2u
+#define VCPU_VMMIO_READ	4u
+#define VCPU_VMMIO_WRITE 5u
+/* Where the secondary VM's RAM goes, and its program's VMMIO address */
+#define VM_BASE		0x80000000ul
+#define VM_VMMIO	0x10000000ul
+#define VM_READ_VALUE	0x41ul
 #define ESR_EC(esr)	((esr) >> 26)
 #define EC_DABT_CUR	0x25u
 
@@ -35,6 +46,8 @@ static uint8_t msg[RM_MSG_SIZE];
 static uint8_t reply[RM_MSG_SIZE];
 static unsigned int failures;
 static uint16_t seq;
+/* From the last VM_EXITED notification: le16 vmid, le16 exit_type */
+static uint32_t exited_vmid = 0xffff, exited_type = 0xffff;
 
 /*
  * The compiler may call these even in freestanding code; the Makefile's
@@ -170,15 +183,22 @@ static uint32_t rm_request(uint32_t msg_id, const uint8_t *payload,
 			  sizeof(reply), 0);
 		if (r.x0)
 			return 0xdeae0000u | (uint32_t)r.x0;
+		if ((reply[1] & 3) == RM_TYPE_NOTIFICATION &&
+		    get_le32(reply + 4) == RM_NOTIFY_VM_EXITED &&
+		    r.x1 >= 12) {
+			exited_vmid = get_le16(reply + 8);
+			exited_type = get_le16(reply + 10);
+		}
 		if ((reply[1] & 3) == RM_TYPE_REPLY &&
 		    get_le16(reply + 2) == seq && r.x1 >= 12)
 			return get_le32(reply + 8);
 	}
 }
 
-/* LEND or SHARE lend_page to @vmid; returns the RM error. */
-static uint32_t parcel(uint32_t msg_id, uint16_t vmid, uint8_t flags,
-		       uint32_t *handle)
+/* LEND or SHARE [addr, addr + size) to @vmid; returns the RM error. */
+static uint32_t parcel_range(uint32_t msg_id, uint16_t vmid, uint8_t flags,
+			     uintptr_t addr, uint64_t size, uint8_t rights,
+			     uint32_t *handle)
 {
 	uint8_t req[64] = { 0 };
 	size_t pos = 8;
@@ -195,12 +215,12 @@ static uint32_t parcel(uint32_t msg_id, uint16_t vmid, uint8_t flags,
 	} else {
 		put_le16(req + pos, 1);
 		put_le16(req + pos + 4, vmid);
-		req[pos + 6] = RM_RIGHTS_RW;
+		req[pos + 6] = rights;
 		pos += 8;
 	}
 	put_le16(req + pos, 1);
-	put_le64(req + pos + 4, (uintptr_t)lend_page);
-	put_le64(req + pos + 12, sizeof(lend_page));
+	put_le64(req + pos + 4, addr);
+	put_le64(req + pos + 12, size);
 	pos += 20;
 	put_le16(req + pos, 0);
 	pos += 4;
@@ -209,12 +229,262 @@ static uint32_t parcel(uint32_t msg_id, uint16_t vmid, uint8_t flags,
 	return err;
 }
 
+/* LEND or SHARE lend_page to @vmid; returns the RM error. */
+static uint32_t parcel(uint32_t msg_id, uint16_t vmid, uint8_t flags,
+		       uint32_t *handle)
+{
+	return parcel_range(msg_id, vmid, flags, (uintptr_t)lend_page,
+			    sizeof(lend_page), RM_RIGHTS_RW, handle);
+}
+
 static uint32_t reclaim(uint32_t handle)
 {
 	uint8_t req[8] = { 0 };
 
 	put_le32(req, handle);
 	return rm_request(RM_MEM_RECLAIM, req, sizeof(req));
+}
+
+struct run_result {
+	uint64_t err, state, data0, data1, data2;
+};
+
+/*
+ * vcpu_run (hyp/interfaces/vcpu_run/vcpu_run.hvc): x1 cap, x2..x4
+ * resume_data_0..2, x5 reserved 0; x0 error, x1 vcpu_state,
+ * x2..x4 state_data_0..2.
+ */
+static struct run_result vcpu_run(uint64_t cap, uint64_t resume0)
+{
+	register uint64_t x0 asm("x0") = FN_VCPU_RUN;
+	register uint64_t x1 asm("x1") = cap;
+	register uint64_t x2 asm("x2") = resume0;
+	register uint64_t x3 asm("x3") = 0;
+	register uint64_t x4 asm("x4") = 0;
+	register uint64_t x5 asm("x5") = 0;
+
+	asm volatile("hvc #0"
+		     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4),
+		       "+r"(x5)
+		     :
+		     : "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13",
+		       "x14", "x15", "x16", "x17", "memory");
+	return (struct run_result){ x0, x1, x2, x3, x4 };
+}
+
+/* vcpu_run until the vCPU is anything but "ready" (preempted). */
+static struct run_result vcpu_run_event(uint64_t cap, uint64_t resume0)
+{
+	struct run_result r;
+	unsigned int i;
+
+	for (i = 0; i < 100000; i++) {
+		r = vcpu_run(cap, resume0);
+		if (r.err || r.state != VCPU_READY)
+			break;
+	}
+	return r;
+}
+
+/* A flattened device tree, written by hand (DT spec v0.4 chapter 5). */
+struct dtb {
+	uint8_t *buf;
+	uint32_t pos;		/* in the structure block */
+	char strings[128];
+	uint32_t strings_len;
+};
+
+static void be32_at(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static void dtb_word(struct dtb *d, uint32_t v)
+{
+	be32_at(d->buf + d->pos, v);
+	d->pos += 4;
+}
+
+/* @len bytes, zero-padded to a multiple of 4 */
+static void dtb_bytes(struct dtb *d, const void *data, uint32_t len)
+{
+	memcpy(d->buf + d->pos, data, len);
+	memset(d->buf + d->pos + len, 0, (4 - (len & 3)) & 3);
+	d->pos += (len + 3) & ~3u;
+}
+
+static uint32_t str_len(const char *s)
+{
+	uint32_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+static void dtb_begin(struct dtb *d, const char *name)
+{
+	dtb_word(d, 1);			/* FDT_BEGIN_NODE */
+	dtb_bytes(d, name, str_len(name) + 1);
+}
+
+static void dtb_prop(struct dtb *d, const char *name, const void *value,
+		     uint32_t len)
+{
+	uint32_t n = str_len(name) + 1;
+
+	dtb_word(d, 3);			/* FDT_PROP */
+	dtb_word(d, len);
+	dtb_word(d, d->strings_len);
+	memcpy(d->strings + d->strings_len, name, n);
+	d->strings_len += n;
+	dtb_bytes(d, value, len);
+}
+
+/*
+ * The secondary VM's config DT:
+ *   /gunyah-vm-config { image-name = "selftest";
+ *     memory { base-address = <0x0 VM_BASE>; };
+ *     vcpus { affinity = "proxy"; }; };
+ */
+static uint32_t build_config_dt(uint8_t *out)
+{
+	struct dtb d = { .buf = out + 56 };	/* header 40 + rsvmap 16 */
+	uint8_t base[8];
+
+	memset(out, 0, 56);
+	be32_at(base, 0);
+	be32_at(base + 4, (uint32_t)VM_BASE);
+	dtb_begin(&d, "");
+	dtb_begin(&d, "gunyah-vm-config");
+	dtb_prop(&d, "image-name", "selftest", 9);
+	dtb_begin(&d, "memory");
+	dtb_prop(&d, "base-address", base, 8);
+	dtb_word(&d, 2);		/* FDT_END_NODE */
+	dtb_begin(&d, "vcpus");
+	dtb_prop(&d, "affinity", "proxy", 6);
+	dtb_word(&d, 2);
+	dtb_word(&d, 2);
+	dtb_word(&d, 2);
+	dtb_word(&d, 9);		/* FDT_END */
+	memcpy(out + 56 + d.pos, d.strings, d.strings_len);
+	be32_at(out, 0xd00dfeed);
+	be32_at(out + 4, 56 + d.pos + d.strings_len);	/* totalsize */
+	be32_at(out + 8, 56);				/* off_dt_struct */
+	be32_at(out + 12, 56 + d.pos);			/* off_dt_strings */
+	be32_at(out + 16, 40);				/* off_mem_rsvmap */
+	be32_at(out + 20, 17);				/* version */
+	be32_at(out + 24, 16);				/* last_comp_version */
+	be32_at(out + 32, d.strings_len);		/* size_dt_strings */
+	be32_at(out + 36, d.pos);			/* size_dt_struct */
+	return 56 + d.pos + d.strings_len;
+}
+
+static uint32_t vm_request(uint32_t msg_id, uint16_t vmid)
+{
+	uint8_t req[4] = { 0 };
+
+	put_le16(req, vmid);
+	return rm_request(msg_id, req, sizeof(req));
+}
+
+/*
+ * Create a secondary VM whose RAM is vm_image, run its program through
+ * vcpu_run, answer its VMMIO accesses, and tear it down again.
+ */
+static void secondary_vm_test(void)
+{
+	uint8_t cfg[RM_CONFIG_IMAGE_REQ_LEN] = { 0 };
+	uint8_t stop[8] = { 0 };
+	size_t prog_len = (size_t)(secondary_prog_end - secondary_prog);
+	struct run_result r;
+	uint32_t err, handle, dt_size;
+	uint64_t cap;
+	uint16_t vmid;
+
+	err = vm_request(RM_VM_ALLOCATE, 0);
+	vmid = (uint16_t)get_le32(reply + 12);
+	check(!err && vmid >= VMID_DYNAMIC_BASE, "ALLOCATE a secondary VM",
+	      vmid);
+	memcpy(vm_image, secondary_prog, prog_len);
+	dt_size = build_config_dt(vm_image + 4096);
+	err = parcel_range(RM_MEM_LEND, vmid, 0, (uintptr_t)vm_image,
+			   sizeof(vm_image), RM_RIGHTS_RWX, &handle);
+	check(!err, "LEND the image parcel", err);
+
+	put_le16(cfg, vmid);
+	put_le32(cfg + 4, handle);
+	put_le64(cfg + 8, 0);		/* image_offset */
+	put_le64(cfg + 16, 4096);	/* image_size */
+	put_le64(cfg + 24, 4096);	/* dt_offset */
+	put_le64(cfg + 32, dt_size);	/* dt_size */
+	err = rm_request(RM_VM_CONFIG_IMAGE, cfg, sizeof(cfg));
+	check(!err, "CONFIG_IMAGE", err);
+	err = vm_request(RM_VM_INIT, vmid);
+	check(!err, "INIT parses the config DT", err);
+
+	err = vm_request(RM_VM_GET_HYP_RESOURCES, vmid);
+	cap = get_le32(reply + 12 + 4 + 12) |
+	      (uint64_t)get_le32(reply + 12 + 4 + 16) << 32;
+	check(!err && get_le32(reply + 12) == 1 &&
+	      reply[16] == 4 /* VIRTUAL_CPU */ &&
+	      get_le16(reply + 18) == vmid && get_le32(reply + 24) == 0,
+	      "GET_HYP_RESOURCES lists vCPU 0", cap);
+
+	r = vcpu_run(cap, 0);
+	check(!r.err && r.state == VCPU_POWERED_OFF && !(r.data0 & 1),
+	      "before START the vCPU is powered off", r.state);
+	r = vcpu_run(0x999, 0);
+	check(r.err == GH_CAP_NULL, "vcpu_run of a bad cap is CAP_NULL",
+	      r.err);
+
+	err = vm_request(RM_VM_START, vmid);
+	check(!err, "START", err);
+	r = vcpu_run_event(cap, 0);
+	check(!r.err && r.state == VCPU_VMMIO_WRITE && r.data0 == VM_VMMIO &&
+	      r.data1 == 8 && r.data2 == VM_BASE + 4096,
+	      "an abort at 4 GiB, then vmmio_write of X0 = base + dt_offset",
+	      r.data0);
+	r = vcpu_run_event(cap, 0);
+	check(!r.err && r.state == VCPU_VMMIO_READ &&
+	      r.data0 == VM_VMMIO + 8 && r.data1 == 4,
+	      "vmmio_read", r.data0);
+	r = vcpu_run_event(cap, VM_READ_VALUE);
+	check(!r.err && r.state == VCPU_VMMIO_WRITE &&
+	      r.data0 == VM_VMMIO + 4 && r.data1 == 4 &&
+	      r.data2 == VM_READ_VALUE + 1,
+	      "vmmio_write of the value read + 1", r.data2);
+	r = vcpu_run_event(cap, 0);
+	check(!r.err && r.state == VCPU_POWERED_OFF && (r.data0 & 1),
+	      "SYSTEM_OFF: powered_off, exited", r.state);
+	r = vcpu_run(cap, 0);
+	check(!r.err && r.state == VCPU_POWERED_OFF && (r.data0 & 1),
+	      "and it stays so", r.state);
+
+	/* vm_mgnt_handle_stop(): an EXITED VM cannot be stopped again. */
+	put_le16(stop, vmid);
+	stop[2] = RM_VM_STOP_FLAG_FORCE;
+	err = rm_request(RM_VM_STOP, stop, sizeof(stop));
+	check(err == RM_ERROR_VM_STATE, "STOP of the exited VM is VM_STATE",
+	      err);
+	check(exited_vmid == vmid && exited_type == RM_EXIT_TYPE_PLATFORM_OFF,
+	      "VM_EXITED(PLATFORM_OFF) arrived", exited_type);
+	err = reclaim(handle);
+	check(err == RM_ERROR_MEM_INUSE, "RECLAIM before RESET is MEM_INUSE",
+	      err);
+	err = vm_request(RM_VM_RESET, vmid);
+	check(!err, "RESET", err);
+	r = vcpu_run(cap, 0);
+	check(r.err == GH_CAP_NULL, "after RESET the vCPU cap is gone", r.err);
+	err = reclaim(handle);
+	check(!err, "RECLAIM the image parcel", err);
+	check(read8(vm_image) == secondary_prog[0] && aborts() == 2,
+	      "the image is back with the primary", read8(vm_image));
+	err = vm_request(RM_VM_DEALLOCATE, vmid);
+	check(!err, "DEALLOCATE the secondary VM", err);
 }
 
 void selftest_main(void)
@@ -275,6 +545,8 @@ void selftest_main(void)
 	put_le16(vm_req, vmid);
 	err = rm_request(RM_VM_DEALLOCATE, vm_req, sizeof(vm_req));
 	check(!err, "DEALLOCATE", err);
+
+	secondary_vm_test();
 
 	puts_uart(failures ? "selftest: FAILED\n" : "selftest: PASSED\n");
 	smccc(failures ? FN_SYSTEM_RESET : FN_SYSTEM_OFF, 0, 0, 0, 0);

@@ -9,6 +9,11 @@
 
 /* A page of its own, in start.S's .bss, so it can be lent alone. */
 extern uint8_t lend_page[4096];
+/* Two pages of their own: the secondary VM's image and config DT. */
+extern uint8_t vm_image[8192];
+/* The secondary VM's program, in start.S. */
+extern const uint8_t secondary_prog[];
+extern const uint8_t secondary_prog_end[];
 /* Written by start.S's abort handler. */
 extern uint64_t abort_count;
 extern uint64_t last_esr;

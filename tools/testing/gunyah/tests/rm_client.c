@@ -42,6 +42,41 @@ static void fake_sanitize(void *ctx, uint64_t ipa, uint64_t size)
 	t->sanitized_bytes += size;
 }
 
+static int fake_read(void *ctx, uint64_t ipa, void *buf, size_t len)
+{
+	struct rm_test *t = ctx;
+
+	if (ipa < TEST_RAM_BASE || len > TEST_RAM_SIZE ||
+	    ipa - TEST_RAM_BASE > TEST_RAM_SIZE - len)
+		return -1;
+	memcpy(buf, t->ram + (ipa - TEST_RAM_BASE), len);
+	return 0;
+}
+
+static int fake_vm_start(void *ctx, const struct rm_vm_boot *boot)
+{
+	struct rm_test *t = ctx;
+	unsigned int i;
+
+	if (t->vm_start_error)
+		return t->vm_start_error;
+	t->vm_starts++;
+	t->last_boot = *boot;
+	for (i = 0; i < boot->nr_regions && i < 8; i++)
+		t->last_regions[i] = boot->regions[i];
+	return 0;
+}
+
+static void fake_vm_stop(void *ctx, uint16_t vmid)
+{
+	((struct rm_test *)ctx)->vm_stops++;
+}
+
+static void fake_vm_destroy(void *ctx, uint16_t vmid)
+{
+	((struct rm_test *)ctx)->vm_destroys++;
+}
+
 void rm_test_init(struct rm_test *t)
 {
 	struct rm_engine_config config = {
@@ -53,9 +88,14 @@ void rm_test_init(struct rm_test *t)
 		.unmap_primary = fake_unmap,
 		.map_primary = fake_map,
 		.sanitize = fake_sanitize,
+		.read_primary = fake_read,
+		.vm_start = fake_vm_start,
+		.vm_stop = fake_vm_stop,
+		.vm_destroy = fake_vm_destroy,
 	};
 
 	memset(t, 0, sizeof(*t));
+	t->ram = calloc(1, TEST_RAM_SIZE);
 	counters_init(&t->counters);
 	t->rm = rm_engine_create(&config, &ops, &t->counters);
 }
@@ -63,6 +103,7 @@ void rm_test_init(struct rm_test *t)
 void rm_test_fini(struct rm_test *t)
 {
 	rm_engine_destroy(t->rm);
+	free(t->ram);
 }
 
 unsigned int unmapped_pages(const struct rm_test *t)

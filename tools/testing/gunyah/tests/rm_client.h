@@ -37,6 +37,15 @@ struct rm_test {
 	uint16_t seq;
 	unsigned int nr_notifs;
 	struct test_notif notifs[MAX_NOTIFS];
+	/* Fake primary RAM behind read_primary (TEST_RAM_SIZE bytes). */
+	uint8_t *ram;
+	/* What the RM asked of the embedding program for secondary VMs */
+	unsigned int vm_starts;
+	unsigned int vm_stops;
+	unsigned int vm_destroys;
+	int vm_start_error;
+	struct rm_vm_boot last_boot;
+	struct rm_region last_regions[8];
 	uint8_t reply[16384];
 	size_t reply_len;
 	unsigned int reply_packets;

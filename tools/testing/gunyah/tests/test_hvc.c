@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "fdt.h"
 #include "gunyah_hvc.h"
 #include "rm_client.h"
 #include "tap.h"
@@ -52,6 +53,96 @@ static void call(uint64_t *regs, uint64_t fn, uint64_t a1, uint64_t a2,
 	gh_hyp_call(&hyp, NULL, regs);
 }
 
+static unsigned int runs;
+static uint64_t last_resume0;
+
+/* A vCPU that makes one vmmio_write, then powers itself off. */
+static uint64_t fake_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
+			      const uint64_t resume[3], uint64_t out[4],
+			      uint32_t *exit_type)
+{
+	last_resume0 = resume[0];
+	if (runs++ == 0) {
+		out[0] = GH_VCPU_STATE_VMMIO_WRITE;
+		out[1] = 0x1000;
+		out[2] = 4;
+		out[3] = 0xab;
+	} else {
+		out[0] = GH_VCPU_STATE_POWERED_OFF;
+		out[1] = GH_VCPU_POWEROFF_EXITED;
+		*exit_type = RM_EXIT_TYPE_PLATFORM_OFF;
+	}
+	return GH_OK;
+}
+
+/* ALLOCATE, LEND, CONFIG_IMAGE, INIT, START VM 0x80; its vCPU cap. */
+static uint64_t make_vm(void)
+{
+	uint8_t req[RM_CONFIG_IMAGE_REQ_LEN] = { 0 };
+	uint32_t image = 0;
+	struct fdt fdt;
+
+	vm_op(&t, VMID_HLOS, RM_VM_ALLOCATE, 0);
+	simple_parcel(&t, RM_MEM_LEND, 0x80, 64, 2, &image);
+	fdt_init(&fdt);
+	fdt_begin_node(&fdt, "");
+	fdt_begin_node(&fdt, "gunyah-vm-config");
+	fdt_begin_node(&fdt, "memory");
+	fdt_prop_u64(&fdt, "base-address", 0x80000000ull);
+	fdt_end_node(&fdt);
+	fdt_end_node(&fdt);
+	fdt_end_node(&fdt);
+	fdt_finish(&fdt, t.ram + 65 * 4096, 4096);
+	fdt_free(&fdt);
+	put_le16(req, 0x80);
+	put_le32(req + 4, image);
+	put_le64(req + 16, 4096);
+	put_le64(req + 24, 4096);
+	put_le64(req + 32, 4096);
+	rm_call(&t, VMID_HLOS, RM_VM_CONFIG_IMAGE, req, sizeof(req));
+	vm_op(&t, VMID_HLOS, RM_VM_INIT, 0x80);
+	vm_op(&t, VMID_HLOS, RM_VM_GET_HYP_RESOURCES, 0x80);
+	if (t.reply_len < 48)
+		return 0;
+	vm_op(&t, VMID_HLOS, RM_VM_START, 0x80);
+	return get_le32(t.reply + 16);
+}
+
+static void test_vcpu_run(void)
+{
+	uint64_t regs[8], cap;
+
+	call(regs, GH_FN_HYPERCALL(GH_HVC_VCPU_RUN), 0x999, 0, 0, 0);
+	tap_eq(regs[0], GH_ERROR_CSPACE_CAP_NULL,
+	       "vcpu_run of an unknown cap is CSPACE_CAP_NULL");
+	call(regs, GH_FN_HYPERCALL(GH_HVC_VCPU_RUN), GH_RM_TX_CAPID, 0, 0, 0);
+	tap_eq(regs[0], GH_ERROR_CSPACE_WRONG_OBJECT_TYPE,
+	       "vcpu_run of a queue cap is CSPACE_WRONG_OBJECT_TYPE");
+	cap = make_vm();
+	tap_ok(cap >= 0x100, "a started VM has a vCPU cap");
+	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_RUNNING,
+	       "and is RUNNING");
+	memset(regs, 0, sizeof(regs));
+	regs[0] = GH_FN_HYPERCALL(GH_HVC_VCPU_RUN);
+	regs[1] = cap;
+	regs[5] = 1;
+	gh_hyp_call(&hyp, NULL, regs);
+	tap_eq(regs[0], GH_ERROR_ARGUMENT_INVALID,
+	       "vcpu_run with reserved x5 set is ARGUMENT_INVALID");
+	tap_eq(runs, 0, "and does not run the vCPU");
+	call(regs, GH_FN_HYPERCALL(GH_HVC_VCPU_RUN), cap, 0x55, 0, 0);
+	tap_ok(regs[0] == GH_OK && regs[1] == GH_VCPU_STATE_VMMIO_WRITE &&
+	       regs[2] == 0x1000 && regs[3] == 4 && regs[4] == 0xab,
+	       "vcpu_run returns state and data in x1..x4");
+	tap_eq(last_resume0, 0x55, "resume_data_0 reaches the vCPU");
+	call(regs, GH_FN_HYPERCALL(GH_HVC_VCPU_RUN), cap, 0, 0, 0);
+	tap_ok(regs[0] == GH_OK && regs[1] == GH_VCPU_STATE_POWERED_OFF &&
+	       regs[2] == GH_VCPU_POWEROFF_EXITED,
+	       "a guest power-off is powered_off, exited");
+	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_EXITED,
+	       "and the RM moves the VM to EXITED");
+}
+
 /* Put a GET_VMID request at guest VA_BASE and send it. */
 static uint64_t send_get_vmid(uint64_t *regs, uint16_t seq)
 {
@@ -74,6 +165,7 @@ int main(void)
 		.copy_from_va = copy_from,
 		.copy_to_va = copy_to,
 		.raise_irq = raise_irq,
+		.vcpu_run = fake_vcpu_run,
 	};
 	unsigned int i, received = 0;
 	uint64_t regs[8];
@@ -154,6 +246,7 @@ int main(void)
 	       "msgq_send calls are counted as hvc_801b");
 	tap_eq(counter_get(&t.counters, "hvc_ff01"), 1,
 	       "CALL_UID is counted as hvc_ff01");
+	test_vcpu_run();
 	rm_test_fini(&t);
 	return tap_done();
 }

@@ -4,8 +4,32 @@
  */
 #include <string.h>
 
+#include "fdt.h"
 #include "rm_client.h"
 #include "tap.h"
+
+#define TEST_VM_BASE	0x80000000ull
+
+/* Write a config DT with memory base-address @base at RAM offset @off. */
+static void put_config_dt(struct rm_test *t, uint64_t off, uint64_t base)
+{
+	struct fdt fdt;
+
+	fdt_init(&fdt);
+	fdt_begin_node(&fdt, "");
+	fdt_begin_node(&fdt, "gunyah-vm-config");
+	fdt_prop_string(&fdt, "image-name", "test");
+	fdt_begin_node(&fdt, "memory");
+	fdt_prop_u64(&fdt, "base-address", base);
+	fdt_end_node(&fdt);
+	fdt_begin_node(&fdt, "vcpus");
+	fdt_prop_string(&fdt, "affinity", "proxy");
+	fdt_end_node(&fdt);
+	fdt_end_node(&fdt);
+	fdt_end_node(&fdt);
+	fdt_finish(&fdt, t->ram + off, 4096);
+	fdt_free(&fdt);
+}
 
 static uint32_t config_image(struct rm_test *t, uint16_t client,
 			     uint16_t vmid, uint32_t handle,
@@ -72,6 +96,7 @@ static void test_allocate(void)
 static void test_lifecycle(void)
 {
 	const struct test_notif *n;
+	uint64_t vcpu_cap;
 	struct rm_test t;
 	uint32_t image;
 
@@ -99,6 +124,22 @@ static void test_lifecycle(void)
 	tap_eq(config_image(&t, VMID_HLOS, 0x80, image + 100, 8192, 0),
 	       RM_ERROR_MEM_INVALID, "an unknown image parcel is MEM_INVALID");
 	vm_op(&t, VMID_HLOS, RM_VM_RESET, 0x80);
+	/* A config DT that is not a DT: INIT fails with MEM_INVALID. */
+	memset(t.ram + 16 * 4096 + 8192, 0x5a, 64);
+	tap_eq(config_image(&t, VMID_HLOS, 0x80, image, 8192, 8192), RM_OK,
+	       "CONFIG_IMAGE with garbage at dt_offset");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_INIT, 0x80), RM_ERROR_MEM_INVALID,
+	       "INIT of a malformed config DT is MEM_INVALID");
+	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_INIT_FAILED,
+	       "and leaves the VM INIT_FAILED");
+	vm_op(&t, VMID_HLOS, RM_VM_RESET, 0x80);
+	put_config_dt(&t, 16 * 4096 + 8192, 0x20000000);
+	config_image(&t, VMID_HLOS, 0x80, image, 8192, 8192);
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_INIT, 0x80),
+	       RM_ERROR_ARGUMENT_INVALID,
+	       "INIT with base-address inside VMMIO is ARGUMENT_INVALID");
+	vm_op(&t, VMID_HLOS, RM_VM_RESET, 0x80);
+	put_config_dt(&t, 16 * 4096 + 8192, TEST_VM_BASE);
 	t.nr_notifs = 0;
 	tap_eq(config_image(&t, VMID_HLOS, 0x80, image, 8192, 8192), RM_OK,
 	       "CONFIG_IMAGE with a good image parcel");
@@ -114,8 +155,21 @@ static void test_lifecycle(void)
 	       "moves the VM to READY");
 	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_GET_HYP_RESOURCES, 0x80), RM_OK,
 	       "GET_HYP_RESOURCES of a configured VM");
-	tap_ok(t.reply_len == 4 && get_le32(t.reply) == 0,
-	       "answers an empty resource list");
+	tap_ok(t.reply_len == 4 + RM_RES_ENTRY_LEN && get_le32(t.reply) == 1,
+	       "answers one resource");
+	tap_ok(t.reply[4] == RM_RES_VIRTUAL_CPU &&
+	       get_le16(t.reply + 6) == 0x80 && get_le32(t.reply + 12) == 0,
+	       "a VIRTUAL_CPU entry, partner 0x80, label 0");
+	vcpu_cap = get_le32(t.reply + 16) | (uint64_t)get_le32(t.reply + 20) << 32;
+	tap_ok(vcpu_cap >= 0x100 && get_le32(t.reply + 28) >= 40 &&
+	       get_le32(t.reply + 28) <= 95,
+	       "with a capability ID and a wakeup vIRQ (SPI INTID)");
+	tap_eq(rm_engine_vcpu_cap_vm(t.rm, vcpu_cap), 0x80,
+	       "the vCPU capability names the VM");
+	tap_eq(rm_engine_vcpu_cap_vm(t.rm, 0x11), 0, "a queue cap names none");
+	tap_eq(vm_op(&t, 0x80, RM_VM_GET_HYP_RESOURCES, 0x80), RM_OK,
+	       "GET_HYP_RESOURCES by a non-owner");
+	tap_eq(get_le32(t.reply), 0, "lists no vCPU");
 	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_GET_HYP_RESOURCES, 0x99),
 	       RM_ERROR_ARGUMENT_INVALID,
 	       "GET_HYP_RESOURCES of an unknown VM is ARGUMENT_INVALID");
@@ -123,9 +177,25 @@ static void test_lifecycle(void)
 	       "STOP of a READY VM is VM_STATE");
 	tap_eq(vm_op(&t, 0x80, RM_VM_START, 0x80), RM_ERROR_DENIED,
 	       "START by a non-owner is DENIED");
+	t.vm_start_error = -12;
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_ERROR_NORESOURCE,
+	       "START fails if the VM cannot be created");
+	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_READY,
+	       "and the VM stays READY");
+	t.vm_start_error = 0;
 	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_OK, "START");
 	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_RUNNING,
 	       "moves the VM to RUNNING");
+	tap_ok(t.vm_starts == 1 && t.last_boot.vmid == 0x80 &&
+	       t.last_boot.vcpu_capid == vcpu_cap &&
+	       t.last_boot.mem_base == TEST_VM_BASE &&
+	       t.last_boot.pc == TEST_VM_BASE &&
+	       t.last_boot.x0 == TEST_VM_BASE + 8192,
+	       "creates the VM: RAM at base-address, PC = base + image_offset, X0 = base + dt_offset");
+	tap_ok(t.last_boot.nr_regions == 1 &&
+	       t.last_regions[0].ipa == TEST_RAM_BASE + 16 * 4096 &&
+	       t.last_regions[0].size == 16 * 4096,
+	       "guest RAM is the image parcel");
 	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, image, 0),
 	       RM_ERROR_MEM_INUSE,
 	       "the image parcel of a running VM cannot be reclaimed");
@@ -150,7 +220,11 @@ static void test_lifecycle(void)
 	       "and leaves the VM EXITED");
 	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, image, 0),
 	       RM_ERROR_MEM_INUSE, "the parcel stays in use until RESET");
+	tap_eq(t.vm_stops, 1, "STOP stops the VM's vCPU");
 	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_RESET, 0x80), RM_OK, "RESET");
+	tap_eq(t.vm_destroys, 1, "RESET destroys the VM");
+	tap_eq(rm_engine_vcpu_cap_vm(t.rm, vcpu_cap), 0,
+	       "and its vCPU capability");
 	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, image, 0), RM_OK,
 	       "after RESET the image parcel can be reclaimed");
 	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_DEALLOCATE, 0x80), RM_OK,
@@ -159,9 +233,48 @@ static void test_lifecycle(void)
 	rm_test_fini(&t);
 }
 
+/* The guest powers itself off: EXITED, VM_EXITED(PLATFORM_OFF). */
+static void test_guest_exit(void)
+{
+	const struct test_notif *n;
+	struct rm_test t;
+	uint32_t image;
+
+	rm_test_init(&t);
+	vm_op(&t, VMID_HLOS, RM_VM_ALLOCATE, 0);
+	simple_parcel(&t, RM_MEM_LEND, 0x80, 0, 16, &image);
+	put_config_dt(&t, 4096, TEST_VM_BASE);
+	config_image(&t, VMID_HLOS, 0x80, image, 4096, 4096);
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_INIT, 0x80), RM_OK, "INIT (exit)");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_OK, "START (exit)");
+	t.nr_notifs = 0;
+	rm_engine_vm_exited(t.rm, 0x80, RM_EXIT_TYPE_PLATFORM_OFF);
+	rm_collect(&t, VMID_HLOS);
+	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_EXITED,
+	       "a guest's SYSTEM_OFF leaves the VM EXITED");
+	n = last_notif(&t, RM_NOTIFY_VM_EXITED);
+	tap_ok(n && get_le16(n->data) == 0x80 &&
+	       get_le16(n->data + 2) == RM_EXIT_TYPE_PLATFORM_OFF,
+	       "and sends VM_EXITED(PLATFORM_OFF)");
+	n = last_notif(&t, RM_NOTIFY_VM_STATUS);
+	tap_ok(n && n->data[4] == RM_VM_STATE_EXITED,
+	       "and VM_STATUS(EXITED)");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_STOP, 0x80), RM_ERROR_VM_STATE,
+	       "STOP of an exited VM is VM_STATE (vm_mgnt_handle_stop())");
+	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, image, 0),
+	       RM_ERROR_MEM_INUSE, "RECLAIM before RESET is MEM_INUSE");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_RESET, 0x80), RM_OK, "RESET (exit)");
+	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, image, 0), RM_OK,
+	       "RECLAIM after RESET");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_DEALLOCATE, 0x80), RM_OK,
+	       "DEALLOCATE after RESET");
+	rm_test_fini(&t);
+}
+
 int main(void)
 {
 	test_allocate();
 	test_lifecycle();
+	test_guest_exit();
 	return tap_done();
 }

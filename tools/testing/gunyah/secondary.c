@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Secondary VMs: each is a sibling KVM VM on the same /dev/kvm, created at
+ * RM START, whose one vCPU runs only when the primary VM asks with the
+ * vcpu_run hypercall ("proxy scheduling"), on the calling vCPU's thread.
+ *
+ * What vcpu_run reports follows quic/gunyah-hypervisor (commit 36ca3a2):
+ *   hyp/vm/vcpu_run/src/vcpu_run.c       hypercall_vcpu_run()
+ *   hyp/interfaces/vcpu_run/vcpu_run.tc  states, vcpu_run_poweroff_flags
+ *   hyp/mem/addrspace/aarch64/addrspace.tc  vmmio_read 4, vmmio_write 5
+ *   hyp/mem/addrspace/src/vmmio.c-like rules as the facts file records:
+ *     accesses inside the VM's VMMIO range ([0, 1 GiB) on the QEMU
+ *     platform) go to the host, others get an external abort.
+ */
+/* memfd_create(), fallocate(), gettid() */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "emu.h"
+
+/* The QEMU platform's VMMIO range of a secondary VM */
+#define SECONDARY_VMMIO_END	BIT_ULL(30)
+/* Longest a vcpu_run keeps the guest before returning "ready" */
+#define SECONDARY_SLICE_NS	10000000L
+#define SECONDARY_KICK_SIGNAL	SIGUSR2
+
+/* Per primary-vCPU thread: the timer that bounds one vcpu_run. */
+static __thread timer_t kick_timer;
+static __thread bool kick_timer_made;
+static __thread struct kvm_run *kick_run;
+static pthread_once_t kick_once = PTHREAD_ONCE_INIT;
+
+static void kick_handler(int sig)
+{
+	struct kvm_run *run = kick_run;
+
+	(void)sig;
+	/* KVM_RUN returns EINTR now, or at once if not yet entered. */
+	if (run)
+		run->immediate_exit = 1;
+}
+
+static void kick_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = kick_handler;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SECONDARY_KICK_SIGNAL, &sa, NULL))
+		perror("gunyah-emu: sigaction");
+}
+
+static int kick_arm(struct kvm_run *run)
+{
+	struct itimerspec its = { .it_value.tv_nsec = SECONDARY_SLICE_NS };
+	struct sigevent sev;
+
+	pthread_once(&kick_once, kick_install);
+	if (!kick_timer_made) {
+		memset(&sev, 0, sizeof(sev));
+		sev.sigev_notify = SIGEV_THREAD_ID;
+		sev.sigev_signo = SECONDARY_KICK_SIGNAL;
+		sev._sigev_un._tid = gettid();
+		if (timer_create(CLOCK_MONOTONIC, &sev, &kick_timer))
+			return -errno;
+		kick_timer_made = true;
+	}
+	kick_run = run;
+	return timer_settime(kick_timer, 0, &its, NULL) ? -errno : 0;
+}
+
+static void kick_disarm(struct kvm_run *run)
+{
+	struct itimerspec its = { 0 };
+
+	timer_settime(kick_timer, 0, &its, NULL);
+	kick_run = NULL;
+	run->immediate_exit = 0;
+}
+
+static struct secondary *secondary_find(struct emu *emu, uint16_t vmid)
+{
+	unsigned int i;
+
+	for (i = 0; i < EMU_MAX_SECONDARIES; i++)
+		if (emu->secondaries[i].used &&
+		    emu->secondaries[i].vmid == vmid)
+			return &emu->secondaries[i];
+	return NULL;
+}
+
+static int secondary_set_reg(struct secondary *sec, uint64_t id,
+			     uint64_t value)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&value };
+
+	return ioctl(sec->vcpu_fd, KVM_SET_ONE_REG, &reg) ? -errno : 0;
+}
+
+static void secondary_free(struct secondary *sec)
+{
+	if (sec->run && sec->run != MAP_FAILED)
+		munmap(sec->run, sec->run_size);
+	if (sec->vcpu_fd >= 0)
+		close(sec->vcpu_fd);
+	if (sec->vm_fd >= 0)
+		close(sec->vm_fd);
+	memset(sec, 0, sizeof(*sec));
+}
+
+static int secondary_create_vcpu(struct emu *emu, struct secondary *sec,
+				 const struct rm_vm_boot *boot)
+{
+	struct kvm_vcpu_init init;
+	int size;
+
+	sec->vcpu_fd = ioctl(sec->vm_fd, KVM_CREATE_VCPU, 0);
+	if (sec->vcpu_fd < 0)
+		return -errno;
+	size = ioctl(emu->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (size < (int)sizeof(struct kvm_run))
+		return -EINVAL;
+	sec->run_size = (size_t)size;
+	sec->run = mmap(NULL, sec->run_size, PROT_READ | PROT_WRITE,
+			MAP_SHARED, sec->vcpu_fd, 0);
+	if (sec->run == MAP_FAILED)
+		return -errno;
+	if (ioctl(sec->vm_fd, KVM_ARM_PREFERRED_TARGET, &init))
+		return -errno;
+	/* PSCI 0.2: KVM serves the guest's SYSTEM_OFF as a system event. */
+	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
+	if (ioctl(sec->vcpu_fd, KVM_ARM_VCPU_INIT, &init))
+		return -errno;
+	/* vm_creation.c: PC = base + image_offset, X0 = base + dt_offset */
+	if (secondary_set_reg(sec, ARM64_CORE_REG(regs.pc), boot->pc) ||
+	    secondary_set_reg(sec, ARM64_CORE_REG(regs.regs[0]), boot->x0))
+		return -errno;
+	return 0;
+}
+
+/* RM START: called with emu->lock held. */
+int secondary_start(void *ctx, const struct rm_vm_boot *boot)
+{
+	struct kvm_userspace_memory_region region = { 0 };
+	struct secondary *sec = NULL;
+	struct emu *emu = ctx;
+	uint64_t gpa = boot->mem_base;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < EMU_MAX_SECONDARIES && !sec; i++)
+		if (!emu->secondaries[i].used)
+			sec = &emu->secondaries[i];
+	if (!sec || boot->nr_regions > EMU_MAX_SECONDARY_SLOTS ||
+	    secondary_find(emu, boot->vmid))
+		return -ENOSPC;
+	memset(sec, 0, sizeof(*sec));
+	sec->vm_fd = -1;
+	sec->vcpu_fd = -1;
+	sec->vm_fd = ioctl(emu->kvm_fd, KVM_CREATE_VM, 0);
+	if (sec->vm_fd < 0) {
+		err = -errno;
+		goto fail;
+	}
+	/* Guest RAM: the image parcel's pages, through the alias mapping. */
+	for (i = 0; i < boot->nr_regions; i++) {
+		const struct rm_region *r = &boot->regions[i];
+
+		region.slot = i;
+		region.guest_phys_addr = gpa;
+		region.memory_size = r->size;
+		region.userspace_addr =
+			(uintptr_t)guest_mem_alias(emu, r->ipa, r->size);
+		if (!region.userspace_addr) {
+			err = -EINVAL;
+			goto fail;
+		}
+		if (ioctl(sec->vm_fd, KVM_SET_USER_MEMORY_REGION, &region)) {
+			err = -errno;
+			goto fail;
+		}
+		gpa += r->size;
+	}
+	err = secondary_create_vcpu(emu, sec, boot);
+	if (err)
+		goto fail;
+	sec->used = true;
+	sec->vmid = boot->vmid;
+	return 0;
+fail:
+	fprintf(stderr, "gunyah-emu: cannot create VM %u: %s\n", boot->vmid,
+		strerror(-err));
+	secondary_free(sec);
+	return err;
+}
+
+/* RM STOP: the vCPU never runs again. */
+void secondary_stop(void *ctx, uint16_t vmid)
+{
+	struct secondary *sec = secondary_find(ctx, vmid);
+
+	if (sec)
+		sec->exited = true;
+}
+
+/* RM RESET: wait for a running vcpu_run to return, then destroy. */
+void secondary_destroy(void *ctx, uint16_t vmid)
+{
+	struct secondary *sec;
+	struct emu *emu = ctx;
+
+	for (;;) {
+		sec = secondary_find(emu, vmid);
+		if (!sec || !sec->running)
+			break;
+		sec->exited = true;
+		pthread_cond_wait(&emu->secondary_idle, &emu->lock);
+	}
+	if (sec)
+		secondary_free(sec);
+}
+
+/* An access outside VMMIO and RAM: an external abort, as Gunyah gives. */
+static int secondary_abort(struct emu *emu, struct secondary *sec)
+{
+	struct kvm_vcpu_events events;
+
+	counter_add(&emu->counters, "secondary_aborts", 1);
+	memset(&events, 0, sizeof(events));
+	events.exception.ext_dabt_pending = 1;
+	return ioctl(sec->vcpu_fd, KVM_SET_VCPU_EVENTS, &events) ? -errno : 0;
+}
+
+/*
+ * Run until an exit the host must see.  Returns true for such an exit
+ * with @out filled in, false for a preemption by the slice timer.
+ */
+static bool secondary_run_once(struct emu *emu, struct secondary *sec,
+			       uint64_t out[4], uint32_t *exit_type)
+{
+	struct kvm_run *run = sec->run;
+	uint64_t value = 0;
+	int ret, err;
+
+	for (;;) {
+		err = kick_arm(run);
+		ret = err ? -1 : ioctl(sec->vcpu_fd, KVM_RUN, 0);
+		if (ret < 0 && !err)
+			err = -errno;
+		kick_disarm(run);
+		if (ret < 0) {
+			if (err == -EINTR || err == -EAGAIN)
+				return false;
+			fprintf(stderr, "gunyah-emu: VM %u KVM_RUN: %s\n",
+				sec->vmid, strerror(-err));
+			out[0] = GH_VCPU_STATE_FAULT;
+			return true;
+		}
+		switch (run->exit_reason) {
+		case KVM_EXIT_MMIO:
+			if (run->mmio.phys_addr >= SECONDARY_VMMIO_END ||
+			    run->mmio.len > 8) {
+				if (secondary_abort(emu, sec)) {
+					out[0] = GH_VCPU_STATE_FAULT;
+					return true;
+				}
+				continue;
+			}
+			counter_add(&emu->counters, "secondary_vmmio_exits", 1);
+			out[1] = run->mmio.phys_addr;
+			out[2] = run->mmio.len;
+			if (run->mmio.is_write) {
+				memcpy(&value, run->mmio.data, run->mmio.len);
+				out[0] = GH_VCPU_STATE_VMMIO_WRITE;
+				out[3] = value;
+			} else {
+				out[0] = GH_VCPU_STATE_VMMIO_READ;
+				sec->mmio_read = true;
+			}
+			return true;
+		case KVM_EXIT_SYSTEM_EVENT:
+			counter_add(&emu->counters, "secondary_powered_off", 1);
+			sec->exited = true;
+			*exit_type = run->system_event.type ==
+				     KVM_SYSTEM_EVENT_SHUTDOWN ?
+				     RM_EXIT_TYPE_PLATFORM_OFF :
+				     RM_EXIT_TYPE_PLATFORM_RESET;
+			out[0] = GH_VCPU_STATE_POWERED_OFF;
+			out[1] = GH_VCPU_POWEROFF_EXITED;
+			return true;
+		case KVM_EXIT_INTR:
+			return false;
+		default:
+			fprintf(stderr, "gunyah-emu: VM %u: KVM exit %u\n",
+				sec->vmid, run->exit_reason);
+			out[0] = GH_VCPU_STATE_FAULT;
+			return true;
+		}
+	}
+}
+
+uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
+			    const uint64_t resume[3], uint64_t out[4],
+			    uint32_t *exit_type)
+{
+	struct secondary *sec = secondary_find(ctx, vmid);
+	struct emu *emu = ctx;
+	bool event;
+
+	(void)vcpu;
+	memset(out, 0, 4 * sizeof(*out));
+	if (!sec) {
+		/* Not started: the vCPU is off until START powers it on. */
+		out[0] = GH_VCPU_STATE_POWERED_OFF;
+		return GH_OK;
+	}
+	/* hypercall_vcpu_run(): another caller is running it */
+	if (sec->running)
+		return GH_ERROR_BUSY;
+	if (sec->exited) {
+		out[0] = GH_VCPU_STATE_POWERED_OFF;
+		out[1] = GH_VCPU_POWEROFF_EXITED;
+		return GH_OK;
+	}
+	if (sec->mmio_read) {
+		/* resume_data_0 is the value the vmmio_read asked for. */
+		memcpy(sec->run->mmio.data, &resume[0], sizeof(resume[0]));
+		sec->mmio_read = false;
+	}
+	sec->running = true;
+	pthread_mutex_unlock(&emu->lock);
+	event = secondary_run_once(emu, sec, out, exit_type);
+	pthread_mutex_lock(&emu->lock);
+	sec->running = false;
+	pthread_cond_broadcast(&emu->secondary_idle);
+	if (event) {
+		counter_add(&emu->counters, "secondary_vcpu_runs", 1);
+	} else {
+		/* Preempted: still runnable, as hypercall_vcpu_run() says. */
+		counter_add(&emu->counters, "secondary_vcpu_preemptions", 1);
+		out[0] = GH_VCPU_STATE_READY;
+	}
+	return GH_OK;
+}

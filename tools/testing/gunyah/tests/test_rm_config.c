@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The FDT reader and the RM's reading of a VM's config DT, with malformed
+ * and hostile blobs.  Run under SANITIZE=1 to catch out-of-bounds reads.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fdt.h"
+#include "fdt_read.h"
+#include "rm_internal.h"
+#include "tap.h"
+
+static uint8_t blob[4096];
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* A config DT; @cells 0 omits #address-cells, @root names the node. */
+static size_t build(const char *root, uint64_t base, unsigned int cells,
+		    bool memory)
+{
+	struct fdt fdt;
+	size_t len;
+
+	fdt_init(&fdt);
+	fdt_begin_node(&fdt, "");
+	fdt_begin_node(&fdt, root);
+	if (cells)
+		fdt_prop_u32(&fdt, "#address-cells", cells);
+	fdt_prop_string(&fdt, "image-name", "test");
+	if (memory) {
+		fdt_begin_node(&fdt, "memory");
+		if (cells == 1)
+			fdt_prop_u32(&fdt, "base-address", (uint32_t)base);
+		else
+			fdt_prop_u64(&fdt, "base-address", base);
+		fdt_end_node(&fdt);
+	}
+	fdt_begin_node(&fdt, "vcpus");
+	fdt_prop_string(&fdt, "affinity", "proxy");
+	fdt_end_node(&fdt);
+	fdt_end_node(&fdt);
+	fdt_end_node(&fdt);
+	memset(blob, 0, sizeof(blob));
+	len = fdt_finish(&fdt, blob, sizeof(blob));
+	fdt_free(&fdt);
+	return len;
+}
+
+static void test_reader(void)
+{
+	size_t len = build("gunyah-vm-config", 0x80000000ull, 0, true);
+	const void *v;
+	uint64_t val;
+	uint32_t plen;
+	struct fdtr f;
+
+	tap_ok(len > 0, "a config DT is built");
+	tap_eq(fdtr_open(&f, blob, len), 0, "fdtr_open accepts it");
+	tap_eq(fdtr_validate(&f), 0, "and the structure block validates");
+	tap_eq(fdtr_getprop(&f, "/gunyah-vm-config", "image-name", &v, &plen),
+	       0, "a string property is found");
+	tap_ok(plen == 5 && !memcmp(v, "test", 5), "with its value");
+	tap_eq(fdtr_getprop_cells(&f, "/gunyah-vm-config/memory",
+				  "base-address", 2, &val), 0,
+	       "a 2-cell property is read");
+	tap_eq(val, 0x80000000ull, "with its value");
+	tap_eq(fdtr_getprop_cells(&f, "/gunyah-vm-config/memory",
+				  "base-address", 1, &val), -EINVAL,
+	       "reading it as 1 cell is -EINVAL");
+	tap_eq(fdtr_getprop(&f, "/gunyah-vm-config/memory", "size-max", &v,
+			    &plen), -ENOENT, "an absent property is -ENOENT");
+	tap_eq(fdtr_getprop(&f, "/gunyah-vm-config/mem", "base-address", &v,
+			    &plen), -ENOENT, "a name prefix does not match");
+	tap_eq(fdtr_getprop(&f, "/memory", "base-address", &v, &plen),
+	       -ENOENT, "nor does the same name elsewhere");
+	tap_eq(fdtr_node_exists(&f, "/gunyah-vm-config/vcpus"), 0,
+	       "a node is found");
+	tap_eq(fdtr_node_exists(&f, "/vcpus"), -ENOENT, "an absent one not");
+	tap_eq(fdtr_getprop(&f, "relative", "x", &v, &plen), -EINVAL,
+	       "a relative path is -EINVAL");
+}
+
+static void test_malformed(void)
+{
+	size_t len = build("gunyah-vm-config", 0x80000000ull, 0, true), i;
+	unsigned int bad = 0, crashed_not = 0;
+	struct rm_vm_dt_config cfg;
+	uint8_t saved[4096];
+	struct fdtr f;
+	uint32_t err;
+
+	memcpy(saved, blob, len);
+	tap_eq(rm_vm_config_parse(NULL, 0, &cfg), RM_ERROR_MEM_INVALID,
+	       "no blob is MEM_INVALID");
+	for (i = 0; i < len; i++)
+		if (rm_vm_config_parse(blob, i, &cfg) != RM_ERROR_MEM_INVALID)
+			bad++;
+	tap_eq(bad, 0, "every truncation is MEM_INVALID");
+
+	put_be32(blob, 0xd00dfeee);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_MEM_INVALID,
+	       "a bad magic is MEM_INVALID");
+	memcpy(blob, saved, len);
+	put_be32(blob + 4, (uint32_t)len + 4);
+	tap_eq(fdtr_open(&f, blob, len), -EINVAL,
+	       "totalsize beyond the buffer is refused");
+	memcpy(blob, saved, len);
+	put_be32(blob + 8, 0xfffffff0u);
+	tap_eq(fdtr_open(&f, blob, len), -EINVAL,
+	       "a structure block outside the blob is refused");
+	memcpy(blob, saved, len);
+	put_be32(blob + 36, 0xffffff00u);
+	tap_eq(fdtr_open(&f, blob, len), -EINVAL,
+	       "a huge structure size is refused (no overflow)");
+	memcpy(blob, saved, len);
+	put_be32(blob + 32, 2);	/* strings block cut short */
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_MEM_INVALID,
+	       "a property name outside the strings block is MEM_INVALID");
+	memcpy(blob, saved, len);
+	/* The first token after the root node's name: make it unknown. */
+	put_be32(blob + 40 + 16 + 8, 0x77);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_MEM_INVALID,
+	       "an unknown token is MEM_INVALID");
+	memcpy(blob, saved, len);
+
+	/* Every single-byte corruption: an answer, never a crash. */
+	for (i = 0; i < len; i++) {
+		unsigned int b;
+
+		for (b = 0; b < 8; b++) {
+			blob[i] ^= (uint8_t)(1u << b);
+			err = rm_vm_config_parse(blob, len, &cfg);
+			if (err == RM_OK || err == RM_ERROR_MEM_INVALID ||
+			    err == RM_ERROR_ARGUMENT_INVALID)
+				crashed_not++;
+			blob[i] ^= (uint8_t)(1u << b);
+		}
+	}
+	tap_eq(crashed_not, len * 8,
+	       "every bit flip gets OK, MEM_INVALID or ARGUMENT_INVALID");
+	srand(1);
+	for (i = 0, crashed_not = 0; i < 2000; i++) {
+		size_t j;
+
+		for (j = 0; j < len; j++)
+			blob[j] = (uint8_t)rand();
+		put_be32(blob, 0xd00dfeed);
+		put_be32(blob + 4, (uint32_t)len);
+		err = rm_vm_config_parse(blob, len, &cfg);
+		crashed_not += err == RM_ERROR_MEM_INVALID ||
+			       err == RM_ERROR_ARGUMENT_INVALID || err == RM_OK;
+	}
+	tap_eq(crashed_not, 2000, "random blobs with a good header are handled");
+}
+
+static void test_parse(void)
+{
+	struct rm_vm_dt_config cfg;
+	size_t len;
+
+	len = build("gunyah-vm-config", 0x80000000ull, 0, true);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_OK,
+	       "a good config DT parses");
+	tap_ok(cfg.mem_base == 0x80000000ull && cfg.nr_vcpus == 1,
+	       "base-address 0x80000000, one vCPU");
+	len = build("qcom,vm-config", 0x40000000ull, 0, true);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_OK,
+	       "/qcom,vm-config is accepted as the real RM does");
+	tap_eq(cfg.mem_base, 0x40000000ull, "base 1 GiB is allowed");
+	len = build("gunyah-vm-config", 0x60000000ull, 1, true);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_OK,
+	       "#address-cells = 1 with a 1-cell base-address");
+	tap_eq(cfg.mem_base, 0x60000000ull, "is read");
+	len = build("gunyah-vm-config", 0x60000000ull, 3, true);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_MEM_INVALID,
+	       "#address-cells = 3 is MEM_INVALID");
+	len = build("gunyah-vm-config", 0, 0, false);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_ARGUMENT_INVALID,
+	       "no memory node is ARGUMENT_INVALID");
+	len = build("vm-config", 0x80000000ull, 0, true);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_ARGUMENT_INVALID,
+	       "no /gunyah-vm-config node is ARGUMENT_INVALID");
+	len = build("gunyah-vm-config", 0x3fe00000ull, 0, true);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_ARGUMENT_INVALID,
+	       "a base inside VMMIO [0, 1 GiB) is ARGUMENT_INVALID");
+	len = build("gunyah-vm-config", 0x80001000ull, 0, true);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_ARGUMENT_INVALID,
+	       "a base not 2 MiB aligned is ARGUMENT_INVALID");
+	len = build("gunyah-vm-config", 1ull << 36, 0, true);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_ARGUMENT_INVALID,
+	       "a base beyond the 36-bit IPA space is ARGUMENT_INVALID");
+}
+
+int main(void)
+{
+	test_reader();
+	test_malformed();
+	test_parse();
+	return tap_done();
+}
