@@ -57,6 +57,10 @@ if [ "$mode" = normal ] || [ "$mode" = debug ]; then
 	expect primary_pages_unmapped 'v == 0' "no page left unmapped from the primary VM at exit"
 	expect primary_blocked_accesses 'v == 1' \
 		"exactly the live test's userspace read of a lent page to be blocked"
+	# The live test's secondary VM: started once, three VMMIO exits, powered off.
+	expect vm_started 'v == 1' "the live test's one secondary VM to start"
+	expect secondary_vmmio_exits 'v == 3' "its write, read and write to reach the host"
+	expect secondary_powered_off 'v == 1' "it to power off"
 	exit 0
 fi
 
