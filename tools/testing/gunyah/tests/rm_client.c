@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fdt.h"
 #include "rm_client.h"
 
 static int fake_unmap(void *ctx, uint64_t ipa, uint64_t size)
@@ -267,4 +268,40 @@ uint32_t vm_op(struct rm_test *t, uint16_t client, uint32_t msg_id,
 	put_le16(buf, vmid);
 	return rm_call(t, client, msg_id, buf,
 		       msg_id == RM_VM_STOP ? 8 : 4);
+}
+
+/*
+ * A VM config DT into @buf: /@root with image-name, memory/base-address
+ * (@cells 1 or 2; 0 also writes 2 cells but omits #address-cells) unless
+ * !@memory, and vcpus { affinity = "proxy" }. Returns its length, 0 if it
+ * does not fit.
+ */
+size_t rm_test_build_config_dt(void *buf, size_t size, const char *root,
+			       uint64_t base, unsigned int cells, bool memory)
+{
+	struct fdt fdt;
+	size_t len;
+
+	fdt_init(&fdt);
+	fdt_begin_node(&fdt, "");
+	fdt_begin_node(&fdt, root);
+	if (cells)
+		fdt_prop_u32(&fdt, "#address-cells", cells);
+	fdt_prop_string(&fdt, "image-name", "test");
+	if (memory) {
+		fdt_begin_node(&fdt, "memory");
+		if (cells == 1)
+			fdt_prop_u32(&fdt, "base-address", (uint32_t)base);
+		else
+			fdt_prop_u64(&fdt, "base-address", base);
+		fdt_end_node(&fdt);
+	}
+	fdt_begin_node(&fdt, "vcpus");
+	fdt_prop_string(&fdt, "affinity", "proxy");
+	fdt_end_node(&fdt);
+	fdt_end_node(&fdt);
+	fdt_end_node(&fdt);
+	len = fdt_finish(&fdt, buf, size);
+	fdt_free(&fdt);
+	return len;
 }

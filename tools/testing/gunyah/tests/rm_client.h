@@ -88,4 +88,7 @@ uint32_t handle_op(struct rm_test *t, uint16_t vmid, uint32_t msg_id,
 uint32_t vm_op(struct rm_test *t, uint16_t client, uint32_t msg_id,
 	       uint16_t vmid);
 
+size_t rm_test_build_config_dt(void *buf, size_t size, const char *root,
+			       uint64_t base, unsigned int cells, bool memory);
+
 #endif /* GUNYAH_EMU_TEST_RM_CLIENT_H */

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fdt.h"
 #include "fdt_read.h"
+#include "rm_client.h"
 #include "rm_internal.h"
 #include "tap.h"
 
@@ -22,36 +22,13 @@ static void put_be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-/* A config DT; @cells 0 omits #address-cells, @root names the node. */
+/* A config DT in blob; @cells 0 omits #address-cells, @root names the node. */
 static size_t build(const char *root, uint64_t base, unsigned int cells,
 		    bool memory)
 {
-	struct fdt fdt;
-	size_t len;
-
-	fdt_init(&fdt);
-	fdt_begin_node(&fdt, "");
-	fdt_begin_node(&fdt, root);
-	if (cells)
-		fdt_prop_u32(&fdt, "#address-cells", cells);
-	fdt_prop_string(&fdt, "image-name", "test");
-	if (memory) {
-		fdt_begin_node(&fdt, "memory");
-		if (cells == 1)
-			fdt_prop_u32(&fdt, "base-address", (uint32_t)base);
-		else
-			fdt_prop_u64(&fdt, "base-address", base);
-		fdt_end_node(&fdt);
-	}
-	fdt_begin_node(&fdt, "vcpus");
-	fdt_prop_string(&fdt, "affinity", "proxy");
-	fdt_end_node(&fdt);
-	fdt_end_node(&fdt);
-	fdt_end_node(&fdt);
 	memset(blob, 0, sizeof(blob));
-	len = fdt_finish(&fdt, blob, sizeof(blob));
-	fdt_free(&fdt);
-	return len;
+	return rm_test_build_config_dt(blob, sizeof(blob), root, base, cells,
+				       memory);
 }
 
 static void test_reader(void)

@@ -4,7 +4,6 @@
  */
 #include <string.h>
 
-#include "fdt.h"
 #include "rm_client.h"
 #include "tap.h"
 
@@ -13,22 +12,8 @@
 /* Write a config DT with memory base-address @base at RAM offset @off. */
 static void put_config_dt(struct rm_test *t, uint64_t off, uint64_t base)
 {
-	struct fdt fdt;
-
-	fdt_init(&fdt);
-	fdt_begin_node(&fdt, "");
-	fdt_begin_node(&fdt, "gunyah-vm-config");
-	fdt_prop_string(&fdt, "image-name", "test");
-	fdt_begin_node(&fdt, "memory");
-	fdt_prop_u64(&fdt, "base-address", base);
-	fdt_end_node(&fdt);
-	fdt_begin_node(&fdt, "vcpus");
-	fdt_prop_string(&fdt, "affinity", "proxy");
-	fdt_end_node(&fdt);
-	fdt_end_node(&fdt);
-	fdt_end_node(&fdt);
-	fdt_finish(&fdt, t->ram + off, 4096);
-	fdt_free(&fdt);
+	rm_test_build_config_dt(t->ram + off, 4096, "gunyah-vm-config", base,
+				0, true);
 }
 
 static uint32_t config_image(struct rm_test *t, uint16_t client,
