@@ -99,11 +99,13 @@ fi
 # Robustness: RM failures injected by the emulator. Our kernel must survive them, report
 # them, and never hand back or touch a page whose reclaim failed (it stays lent, leaked).
 #  - the first MEM_RECLAIM fails with NOMEM;
-#  - a seeded fifth of all RM calls fail.
+#  - a seeded fifth of all RM calls fail (three seeds, each a fixed set of failures).
 stage l1-fault-reclaim l1_boot fault-reclaim "--fail-rm 51000015:1"
 boot_result fault-reclaim $? fault/reclaim/l1-boot
 "$HARNESS_DIR/emu-results.sh" fault-reclaim "$LOGS/l1-fault-reclaim.log"
-stage l1-fault-random l1_boot fault-random "--fail-rate 0.2 --seed 7"
-boot_result fault-random $? fault/random/l1-boot
-"$HARNESS_DIR/emu-results.sh" fault-random "$LOGS/l1-fault-random.log"
+for seed in 7 11 23; do
+	stage "l1-fault-random$seed" l1_boot "fault-random$seed" "--fail-rate 0.2 --seed $seed"
+	boot_result "fault-random$seed" $? "fault/random$seed/l1-boot"
+	"$HARNESS_DIR/emu-results.sh" "fault-random$seed" "$LOGS/l1-fault-random$seed.log"
+done
 exit 0
