@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Configure (allnoconfig + our fragments) and build an arm64 Image.
-#   kernel-build.sh            build/kernel:       gunyah_kvm.config
-#   kernel-build.sh debug      build/kernel-debug: gunyah_kvm.config + gunyah_kvm_debug.config
+#   kernel-build.sh            build/kernel:       gunyah_kvm.config + gunyah_kvm_test.config
+#   kernel-build.sh debug      build/kernel-debug: the same + gunyah_kvm_debug.config
+# gunyah_kvm.config is the product; the test fragment adds KUnit, the live RM suite and the
+# other test-only settings that make check and make run need.
 . "$(dirname "$0")/lib.sh"
 
 CONFIGS=$TOP/arch/arm64/configs
-FRAGMENTS=("$CONFIGS/gunyah_kvm.config")
+FRAGMENTS=("$CONFIGS/gunyah_kvm.config" "$CONFIGS/gunyah_kvm_test.config")
 if [ "${1:-}" = debug ]; then
 	KOUT=$KOUT_DEBUG
 	FRAGMENTS+=("$CONFIGS/gunyah_kvm_debug.config")
