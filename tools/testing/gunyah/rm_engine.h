@@ -26,14 +26,46 @@ struct rm_region {
 	uint64_t size;
 };
 
-/* What START hands the embedding program to create and boot a VM. */
+/* A secondary VM can have at most this many vCPUs in the emulator. */
+#define RM_MAX_VCPUS	8u
+/* GICv3 redistributor frames: 128 KiB per vCPU (platform/qemu/src/vgic.c) */
+#define RM_GICD_SIZE	0x10000ull
+#define RM_GICR_SIZE	0x20000ull
+
+/*
+ * One range of guest memory at START: @size bytes of the primary VM's RAM
+ * from @primary_ipa appear in the VM at @guest_ipa with @rights
+ * (RM_RIGHTS_*).  Parcels with several regions give several entries.
+ */
+struct rm_guest_region {
+	uint64_t guest_ipa;
+	uint64_t primary_ipa;
+	uint64_t size;
+	uint8_t rights;
+};
+
+/*
+ * What START hands the embedding program to create and boot a VM: the
+ * layout the real RM gives it (src/vm_creation/vm_creation.c
+ * process_memparcels(), platform/qemu/src/vgic.c, vm_creation_pv_time.c).
+ */
 struct rm_vm_boot {
 	uint16_t vmid;
-	uint32_t vcpu_capid;
-	/* Guest RAM: the image parcel's regions, back to back from mem_base. */
+	/* One proxy-scheduled vCPU per cpu node; vcpu_capids[i] is vCPU i. */
+	unsigned int nr_vcpus;
+	const uint32_t *vcpu_capids;
+	uint32_t vcpu_capid;		/* vcpu_capids[0] */
+	/* The config DT has a PSCI node: SYSTEM_OFF etc. are served. */
+	bool has_psci;
+	/* Gunyah's vGICv3: GICD 64 KiB, GICR RM_GICR_SIZE per vCPU. */
+	uint64_t gicd_base;
+	uint64_t gicr_base;
+	/* The RM's 4 KiB VM info area, read-only to the guest. */
+	uint64_t info_ipa;
+	/* Guest memory: image parcel first (at mem_base), then the others. */
 	uint64_t mem_base;
 	unsigned int nr_regions;
-	const struct rm_region *regions;
+	const struct rm_guest_region *regions;
 	/* Boot vCPU: PC = mem_base + image_offset, X0 = mem_base + dt_offset */
 	uint64_t pc;
 	uint64_t x0;

@@ -162,18 +162,39 @@ static uint32_t rm_vm_create(struct rm_engine *e, struct rm_vm *vm)
 	struct rm_parcel *image = rm_parcel_lookup(e, vm->image_handle);
 	struct rm_vm_boot boot = {
 		.vmid = vm->vmid,
+		.nr_vcpus = 1,
+		.vcpu_capids = &vm->vcpu_capid,
 		.vcpu_capid = vm->vcpu_capid,
+		.has_psci = true,
 		.mem_base = vm->mem_base,
 		.pc = vm->mem_base + vm->image_offset,
 		.x0 = vm->mem_base + vm->dt_offset,
 	};
+	struct rm_guest_region *regions;
+	struct rm_acl_entry *acl;
+	uint64_t guest_ipa = vm->mem_base;
+	unsigned int i;
+	int err;
 
 	/* The image parcel was reclaimed after INIT: nothing to boot. */
-	if (!image || !rm_parcel_acl(image, vm->vmid))
+	acl = image ? rm_parcel_acl(image, vm->vmid) : NULL;
+	if (!acl)
 		return RM_ERROR_MEM_INVALID;
+	regions = calloc(image->nr_regions, sizeof(*regions));
+	if (!regions)
+		return RM_ERROR_NOMEM;
+	for (i = 0; i < image->nr_regions; i++) {
+		regions[i].guest_ipa = guest_ipa;
+		regions[i].primary_ipa = image->regions[i].ipa;
+		regions[i].size = image->regions[i].size;
+		regions[i].rights = acl->rights;
+		guest_ipa += image->regions[i].size;
+	}
 	boot.nr_regions = image->nr_regions;
-	boot.regions = image->regions;
-	if (e->ops.vm_start && e->ops.vm_start(e->ops.ctx, &boot))
+	boot.regions = regions;
+	err = e->ops.vm_start ? e->ops.vm_start(e->ops.ctx, &boot) : 0;
+	free(regions);
+	if (err)
 		return RM_ERROR_NORESOURCE;
 	vm->created = true;
 	rm_count(e, "vm_started", 1);

@@ -154,7 +154,6 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 	struct kvm_userspace_memory_region region = { 0 };
 	struct secondary *sec = NULL;
 	struct emu *emu = ctx;
-	uint64_t gpa = boot->mem_base;
 	unsigned int i;
 	int err;
 
@@ -174,13 +173,13 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 	}
 	/* Guest RAM: the image parcel's pages, through the alias mapping. */
 	for (i = 0; i < boot->nr_regions; i++) {
-		const struct rm_region *r = &boot->regions[i];
+		const struct rm_guest_region *r = &boot->regions[i];
 
 		region.slot = i;
-		region.guest_phys_addr = gpa;
+		region.guest_phys_addr = r->guest_ipa;
 		region.memory_size = r->size;
-		region.userspace_addr =
-			(uintptr_t)guest_mem_alias(emu, r->ipa, r->size);
+		region.userspace_addr = (uintptr_t)guest_mem_alias(emu,
+					r->primary_ipa, r->size);
 		if (!region.userspace_addr) {
 			err = -EINVAL;
 			goto fail;
@@ -189,7 +188,6 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 			err = -errno;
 			goto fail;
 		}
-		gpa += r->size;
 	}
 	err = secondary_create_vcpu(emu, sec, boot);
 	if (err)

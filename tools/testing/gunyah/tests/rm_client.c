@@ -65,6 +65,10 @@ static int fake_vm_start(void *ctx, const struct rm_vm_boot *boot)
 	t->last_boot = *boot;
 	for (i = 0; i < boot->nr_regions && i < 8; i++)
 		t->last_regions[i] = boot->regions[i];
+	for (i = 0; i < boot->nr_vcpus && i < RM_MAX_VCPUS; i++)
+		t->last_capids[i] = boot->vcpu_capids[i];
+	t->last_boot.regions = NULL;
+	t->last_boot.vcpu_capids = NULL;
 	return 0;
 }
 

@@ -45,7 +45,8 @@ struct rm_test {
 	unsigned int vm_destroys;
 	int vm_start_error;
 	struct rm_vm_boot last_boot;
-	struct rm_region last_regions[8];
+	struct rm_guest_region last_regions[8];
+	uint32_t last_capids[RM_MAX_VCPUS];
 	uint8_t reply[16384];
 	size_t reply_len;
 	unsigned int reply_packets;

@@ -178,7 +178,9 @@ static void test_lifecycle(void)
 	       t.last_boot.x0 == TEST_VM_BASE + 8192,
 	       "creates the VM: RAM at base-address, PC = base + image_offset, X0 = base + dt_offset");
 	tap_ok(t.last_boot.nr_regions == 1 &&
-	       t.last_regions[0].ipa == TEST_RAM_BASE + 16 * 4096 &&
+	       t.last_regions[0].primary_ipa == TEST_RAM_BASE + 16 * 4096 &&
+	       t.last_regions[0].guest_ipa == TEST_VM_BASE &&
+	       t.last_regions[0].rights == RM_RIGHTS_RWX &&
 	       t.last_regions[0].size == 16 * 4096,
 	       "guest RAM is the image parcel");
 	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, image, 0),
