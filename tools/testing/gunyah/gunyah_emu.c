@@ -145,7 +145,9 @@ static void print_usage(void)
 		"usage: gunyah-emu [--mem SIZE] [--cpus N] [--initrd FILE] [--cmdline STR]\n"
 		"                  [--timeout S] [--counters FILE]\n"
 		"                  [--fail-rm MSGID[:N[:ERR]]]... [--fail-rate P --seed S]\n"
-		"                  [--fail-error ERR] [--trace] Image\n");
+		"                  [--fail-error ERR] [--lose-reply MSGID[:N]]...\n"
+		"                  [--lose-rate P --lose-msgs MSGID[,MSGID...]]\n"
+		"                  [--trace] Image\n");
 	exit(1);
 }
 
@@ -199,6 +201,68 @@ static int parse_fail_rule(struct emu *emu, const char *s)
 	rule->nth = (uint32_t)nth;
 	rule->error = (uint32_t)error;
 	return 0;
+}
+
+/* --lose-reply and --lose-rate: the RM applies the request, loses the reply */
+#define EMU_MAX_LOSE_RULES	16
+static struct {
+	uint32_t msg_id;
+	uint32_t nth;
+} lose_rules[EMU_MAX_LOSE_RULES];
+static unsigned int nr_lose_rules;
+static double lose_rate;
+static uint32_t lose_msgs[EMU_MAX_LOSE_RULES];
+static unsigned int nr_lose_msgs;
+
+/* MSGID[:N]: MSGID in hex; N = 0 (or absent) loses every reply. */
+static int parse_lose_rule(const char *s)
+{
+	unsigned long msg_id, nth = 0;
+	char *end;
+
+	msg_id = strtoul(s, &end, 16);
+	if (end == s)
+		return -1;
+	if (*end == ':')
+		nth = strtoul(end + 1, &end, 0);
+	if (*end || nr_lose_rules == EMU_MAX_LOSE_RULES)
+		return -1;
+	lose_rules[nr_lose_rules].msg_id = (uint32_t)msg_id;
+	lose_rules[nr_lose_rules++].nth = (uint32_t)nth;
+	return 0;
+}
+
+/* MSGID[,MSGID...], in hex */
+static int parse_lose_msgs(const char *s)
+{
+	char *end;
+
+	nr_lose_msgs = 0;
+	for (;;) {
+		if (nr_lose_msgs == EMU_MAX_LOSE_RULES)
+			return -1;
+		lose_msgs[nr_lose_msgs++] = (uint32_t)strtoul(s, &end, 16);
+		if (end == s)
+			return -1;
+		if (!*end)
+			return 0;
+		if (*end != ',')
+			return -1;
+		s = end + 1;
+	}
+}
+
+static void apply_lose_options(struct emu *emu)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_lose_rules; i++)
+		rm_engine_add_lose_rule(emu->rm, lose_rules[i].msg_id,
+					lose_rules[i].nth);
+	if (lose_rate > 0)
+		rm_engine_set_lose_rate(emu->rm, lose_rate,
+					emu->opts.fail_seed, lose_msgs,
+					nr_lose_msgs);
 }
 
 static void die(const char *what)
@@ -276,6 +340,9 @@ static void parse_options(struct emu *emu, int argc, char **argv)
 		{ "fail-rate", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "fail-error", required_argument, NULL, 'e' },
+		{ "lose-reply", required_argument, NULL, 'l' },
+		{ "lose-rate", required_argument, NULL, 'L' },
+		{ "lose-msgs", required_argument, NULL, 'M' },
 		{ "trace", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -323,6 +390,19 @@ static void parse_options(struct emu *emu, int argc, char **argv)
 		case 's':
 			emu->opts.fail_seed = strtoull(optarg, &end, 0);
 			if (*end)
+				print_usage();
+			break;
+		case 'l':
+			if (parse_lose_rule(optarg))
+				print_usage();
+			break;
+		case 'L':
+			lose_rate = strtod(optarg, &end);
+			if (*end || lose_rate < 0 || lose_rate > 1)
+				print_usage();
+			break;
+		case 'M':
+			if (parse_lose_msgs(optarg))
 				print_usage();
 			break;
 		case 'T':
@@ -400,6 +480,7 @@ int main(int argc, char **argv)
 		rm_engine_set_fail_rate(emu->rm, emu->opts.fail_rate,
 					emu->opts.fail_seed,
 					emu->opts.fail_error);
+	apply_lose_options(emu);
 
 	emu->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (emu->kvm_fd < 0)

@@ -77,14 +77,46 @@ void rm_engine_set_fail_rate(struct rm_engine *e, double rate, uint64_t seed,
 	e->fail_rate_error = error;
 }
 
-/* splitmix64: small, and the same sequence for the same seed everywhere. */
-static uint64_t rm_random(struct rm_engine *e)
+int rm_engine_add_lose_rule(struct rm_engine *e, uint32_t msg_id,
+			    uint32_t nth)
 {
-	uint64_t z = (e->rng_state += 0x9e3779b97f4a7c15ull);
+	struct rm_lose_rule *rule;
+
+	if (e->nr_lose_rules == RM_MAX_LOSE_RULES)
+		return -1;
+	rule = &e->lose_rules[e->nr_lose_rules++];
+	rule->msg_id = msg_id;
+	rule->nth = nth;
+	rule->seen = 0;
+	return 0;
+}
+
+void rm_engine_set_lose_rate(struct rm_engine *e, double rate, uint64_t seed,
+			     const uint32_t *msg_ids, unsigned int nr_msg_ids)
+{
+	if (nr_msg_ids > RM_MAX_LOSE_MSG_IDS)
+		nr_msg_ids = RM_MAX_LOSE_MSG_IDS;
+	e->lose_rate = rate;
+	e->lose_rng_state = seed;
+	e->nr_lose_msg_ids = nr_msg_ids;
+	if (nr_msg_ids)
+		memcpy(e->lose_msg_ids, msg_ids, nr_msg_ids * sizeof(*msg_ids));
+}
+
+/* splitmix64: small, and the same sequence for the same seed everywhere. */
+static uint64_t rm_splitmix(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
 	return z ^ (z >> 31);
+}
+
+/* 53 random bits give a uniform double in [0, 1). */
+static double rm_uniform(uint64_t *state)
+{
+	return (double)(rm_splitmix(state) >> 11) / 9007199254740992.0;
 }
 
 /* Returns true, with the error to reply, if this request must fail. */
@@ -105,16 +137,40 @@ static bool rm_injected_failure(struct rm_engine *e, uint32_t msg_id,
 			*error = rule->error;
 		}
 	}
-	if (!fail && e->fail_rate > 0.0) {
-		/* 53 random bits give a uniform double in [0, 1). */
-		double r = (double)(rm_random(e) >> 11) / 9007199254740992.0;
-
-		if (r < e->fail_rate) {
-			fail = true;
-			*error = e->fail_rate_error;
-		}
+	if (!fail && e->fail_rate > 0.0 &&
+	    rm_uniform(&e->rng_state) < e->fail_rate) {
+		fail = true;
+		*error = e->fail_rate_error;
 	}
 	return fail;
+}
+
+/*
+ * Must the reply to this request be lost?  The rate draws a number only
+ * for eligible requests, and from its own sequence, so the same seed loses
+ * the same replies whatever the fail rules do.
+ */
+static bool rm_reply_to_lose(struct rm_engine *e, uint32_t msg_id)
+{
+	bool lose = false, eligible;
+	unsigned int i;
+
+	for (i = 0; i < e->nr_lose_rules; i++) {
+		struct rm_lose_rule *rule = &e->lose_rules[i];
+
+		if (rule->msg_id != msg_id)
+			continue;
+		rule->seen++;
+		if (rule->nth == 0 || rule->nth == rule->seen)
+			lose = true;
+	}
+	if (lose || e->lose_rate <= 0.0)
+		return lose;
+	eligible = !e->nr_lose_msg_ids;
+	for (i = 0; i < e->nr_lose_msg_ids; i++)
+		if (e->lose_msg_ids[i] == msg_id)
+			eligible = true;
+	return eligible && rm_uniform(&e->lose_rng_state) < e->lose_rate;
 }
 
 void rm_dispatch(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
@@ -131,13 +187,17 @@ void rm_dispatch(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
 		rm_reply(e, vmid, msg_id, seq, error, NULL, 0);
 		return;
 	}
-	if (rm_vm_handle(e, vmid, msg_id, seq, buf, len))
-		return;
-	if (rm_parcel_handle(e, vmid, msg_id, seq, buf, len))
-		return;
-	/* src/resource-manager.c: unhandled requests get UNIMPLEMENTED. */
-	rm_count(e, "rm_calls_unimplemented", 1);
-	rm_reply(e, vmid, msg_id, seq, RM_ERROR_UNIMPLEMENTED, NULL, 0);
+	if (rm_reply_to_lose(e, msg_id))
+		e->lost_reply = (struct rm_lost_reply){ .active = true,
+			.vmid = vmid, .seq = seq, .msg_id = msg_id };
+	if (!rm_vm_handle(e, vmid, msg_id, seq, buf, len) &&
+	    !rm_parcel_handle(e, vmid, msg_id, seq, buf, len)) {
+		/* src/resource-manager.c: unhandled requests: UNIMPLEMENTED */
+		rm_count(e, "rm_calls_unimplemented", 1);
+		rm_reply(e, vmid, msg_id, seq, RM_ERROR_UNIMPLEMENTED, NULL,
+			 0);
+	}
+	e->lost_reply.active = false;
 }
 
 int rm_engine_vm_state(struct rm_engine *e, uint16_t vmid)

@@ -129,6 +129,22 @@ int rm_engine_add_fail_rule(struct rm_engine *engine, uint32_t msg_id,
 void rm_engine_set_fail_rate(struct rm_engine *engine, double rate,
 			     uint64_t seed, uint32_t error);
 
+/*
+ * Fault injection, "applied, reply lost": the RM performs the @nth request
+ * (1-based; 0 = every request) with message ID @msg_id completely, but its
+ * reply is never queued (counted as rm_replies_lost).  Notifications the
+ * request causes are still sent.
+ */
+int rm_engine_add_lose_rule(struct rm_engine *engine, uint32_t msg_id,
+			    uint32_t nth);
+/*
+ * Lose the replies of a deterministic pseudo-random fraction @rate of the
+ * requests whose ID is one of @msg_ids (@nr_msg_ids 0: of all requests).
+ */
+void rm_engine_set_lose_rate(struct rm_engine *engine, double rate,
+			     uint64_t seed, const uint32_t *msg_ids,
+			     unsigned int nr_msg_ids);
+
 /* The VM whose vCPU capability is @capid, or 0 if there is none. */
 uint16_t rm_engine_vcpu_cap_vm(struct rm_engine *engine, uint64_t capid);
 /*

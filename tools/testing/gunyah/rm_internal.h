@@ -9,6 +9,8 @@
 
 #define RM_MAX_VMID		256u
 #define RM_MAX_FAIL_RULES	32u
+#define RM_MAX_LOSE_RULES	32u
+#define RM_MAX_LOSE_MSG_IDS	32u
 /* Bound on queued outbound packets, so a guest that never reads cannot
  * make the emulator grow without limit.
  */
@@ -117,6 +119,20 @@ struct rm_fail_rule {
 	uint32_t seen;
 };
 
+struct rm_lose_rule {
+	uint32_t msg_id;
+	uint32_t nth;
+	uint32_t seen;
+};
+
+/* The request being served whose reply must be dropped, if any. */
+struct rm_lost_reply {
+	bool active;
+	uint16_t vmid;
+	uint16_t seq;
+	uint32_t msg_id;
+};
+
 struct rm_engine {
 	struct rm_engine_config config;
 	struct rm_engine_ops ops;
@@ -135,6 +151,13 @@ struct rm_engine {
 	double fail_rate;
 	uint32_t fail_rate_error;
 	uint64_t rng_state;
+	unsigned int nr_lose_rules;
+	struct rm_lose_rule lose_rules[RM_MAX_LOSE_RULES];
+	double lose_rate;
+	uint64_t lose_rng_state;
+	unsigned int nr_lose_msg_ids;
+	uint32_t lose_msg_ids[RM_MAX_LOSE_MSG_IDS];
+	struct rm_lost_reply lost_reply;
 };
 
 /* A bounds-checked cursor over a request payload. */

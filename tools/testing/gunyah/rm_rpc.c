@@ -76,12 +76,20 @@ void rm_send(struct rm_engine *e, uint16_t vmid, unsigned int type,
 void rm_reply(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
 	      uint16_t seq, uint32_t err, const void *data, size_t len)
 {
+	struct rm_lost_reply *lost = &e->lost_reply;
 	char name[COUNTER_NAME_MAX];
 	uint8_t *msg;
 
 	if (err != RM_OK) {
 		snprintf(name, sizeof(name), "rm_error_%x", err);
 		rm_count(e, name, 1);
+	}
+	/* Fault injection: the request was served, its reply goes nowhere. */
+	if (lost->active && lost->vmid == vmid && lost->msg_id == msg_id &&
+	    lost->seq == seq) {
+		lost->active = false;
+		rm_count(e, "rm_replies_lost", 1);
+		return;
 	}
 	msg = malloc(4 + len);
 	if (!msg) {

@@ -216,6 +216,67 @@ static void test_fault_injection(void)
 	rm_test_fini(&t);
 }
 
+/* "Applied, reply lost": the request takes effect, no reply arrives. */
+static void test_lost_replies(void)
+{
+	unsigned int i, lost_t = 0, same = 1, other_lost = 0, differ = 0;
+	const uint32_t eligible[] = { RM_VM_GET_VMID };
+	struct rm_test t, u, v;
+
+	rm_test_init(&t);
+	rm_engine_add_lose_rule(t.rm, RM_MEM_LEND, 1);
+	rm_engine_add_lose_rule(t.rm, RM_MEM_RECLAIM, 0);
+	tap_eq(simple_parcel(&t, RM_MEM_LEND, 0x80, 0, 4, NULL), NO_REPLY,
+	       "--lose-reply LEND:1: the LEND gets no reply");
+	tap_eq(unmapped_pages(&t), 4, "but its pages left the primary");
+	tap_eq(rm_engine_nr_parcels(t.rm), 1, "and the parcel exists");
+	tap_eq(counter_get(&t.counters, "rm_replies_lost"), 1,
+	       "a lost reply is counted");
+	tap_eq(simple_parcel(&t, RM_MEM_LEND, 0x80, 8, 1, NULL), RM_OK,
+	       "the second LEND is answered");
+	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, 0, 0), NO_REPLY,
+	       "--lose-reply RECLAIM: the RECLAIM gets no reply");
+	tap_eq(unmapped_pages(&t), 1, "but the pages came back");
+	tap_eq(rm_engine_nr_parcels(t.rm), 1, "and the parcel is gone");
+	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, 0, 0), NO_REPLY,
+	       "a rule without N loses every reply");
+	tap_eq(counter_get(&t.counters, "rm_error_7"), 1,
+	       "even an error reply (HANDLE_INVALID)");
+	rm_test_fini(&t);
+
+	rm_test_init(&t);
+	rm_test_init(&u);
+	rm_test_init(&v);
+	rm_engine_set_lose_rate(t.rm, 0.5, 99, eligible, 1);
+	rm_engine_set_lose_rate(u.rm, 0.5, 99, eligible, 1);
+	rm_engine_set_lose_rate(v.rm, 0.5, 100, eligible, 1);
+	for (i = 0; i < 64; i++) {
+		uint32_t a = rm_call(&t, VMID_HLOS, RM_VM_GET_VMID, NULL, 0);
+		uint32_t b = rm_call(&u, VMID_HLOS, RM_VM_GET_VMID, NULL, 0);
+		uint32_t c = rm_call(&v, VMID_HLOS, RM_VM_GET_VMID, NULL, 0);
+
+		lost_t += a == NO_REPLY;
+		same &= a == b;
+		differ += a != c;
+		other_lost += handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, 5, 0) ==
+			      NO_REPLY;
+	}
+	tap_ok(same, "the same seed loses the same replies");
+	tap_ok(differ > 0, "another seed loses others");
+	tap_ok(lost_t > 10 && lost_t < 54,
+	       "rate 0.5 loses about half the replies (%u of 64)", lost_t);
+	tap_eq(other_lost, 0, "messages not listed never lose their reply");
+	rm_test_fini(&t);
+	rm_test_fini(&u);
+	rm_test_fini(&v);
+
+	rm_test_init(&t);
+	rm_engine_set_lose_rate(t.rm, 1.0, 1, NULL, 0);
+	tap_eq(rm_call(&t, VMID_HLOS, RM_VM_GET_VMID, NULL, 0), NO_REPLY,
+	       "rate 1 with no list loses every reply");
+	rm_test_fini(&t);
+}
+
 int main(void)
 {
 	test_get_vmid();
@@ -223,5 +284,6 @@ int main(void)
 	test_fragments();
 	test_long_reply();
 	test_fault_injection();
+	test_lost_replies();
 	return tap_done();
 }
