@@ -37,13 +37,59 @@ struct rm_engine *rm_engine_create(const struct rm_engine_config *config,
 	return e;
 }
 
+void rm_defer(struct rm_engine *e, enum rm_deferred_kind kind,
+	      uint16_t vmid, uint16_t exit_type)
+{
+	struct rm_deferred *d = calloc(1, sizeof(*d));
+
+	if (!d) {
+		rm_count(e, "rm_deferred_dropped_nomem", 1);
+		return;
+	}
+	d->kind = kind;
+	d->vmid = vmid;
+	d->exit_type = exit_type;
+	if (e->deferred_tail)
+		e->deferred_tail->next = d;
+	else
+		e->deferred_head = d;
+	e->deferred_tail = d;
+	if (e->ops.deferred_queued)
+		e->ops.deferred_queued(e->ops.ctx);
+}
+
+void rm_engine_run_deferred(struct rm_engine *e)
+{
+	struct rm_deferred *last = e->deferred_tail, *d;
+
+	while (last && (d = e->deferred_head)) {
+		e->deferred_head = d->next;
+		if (!d->next)
+			e->deferred_tail = NULL;
+		rm_vm_run_deferred(e, d);
+		free(d);
+		if (d == last)
+			break;
+	}
+}
+
+bool rm_engine_has_deferred(struct rm_engine *e)
+{
+	return e->deferred_head;
+}
+
 void rm_engine_destroy(struct rm_engine *e)
 {
+	struct rm_deferred *d, *d_next;
 	struct rm_packet *pkt, *next;
 	unsigned int i;
 
 	if (!e)
 		return;
+	for (d = e->deferred_head; d; d = d_next) {
+		d_next = d->next;
+		free(d);
+	}
 	for (pkt = e->outbox_head; pkt; pkt = next) {
 		next = pkt->next;
 		free(pkt);

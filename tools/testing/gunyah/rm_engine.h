@@ -95,6 +95,12 @@ struct rm_engine_ops {
 	void (*vm_stop)(void *ctx, uint16_t vmid);
 	/* RESET: destroy what vm_start created. */
 	void (*vm_destroy)(void *ctx, uint16_t vmid);
+	/*
+	 * The RM queued deferred work (see rm_engine_run_deferred()); the
+	 * embedding program should run it a few milliseconds later.  May be
+	 * NULL.
+	 */
+	void (*deferred_queued)(void *ctx);
 };
 
 struct rm_engine_config {
@@ -149,11 +155,22 @@ void rm_engine_set_lose_rate(struct rm_engine *engine, double rate,
 uint16_t rm_engine_vcpu_cap_vm(struct rm_engine *engine, uint64_t capid);
 /*
  * The guest of VM @vmid stopped itself (@exit_type: RM_EXIT_TYPE_*, e.g.
- * PLATFORM_OFF after PSCI SYSTEM_OFF): the RM moves it to EXITED and tells
- * its owner, as vm_mgnt does on the hypervisor's VM-exit event.
+ * PLATFORM_OFF after PSCI SYSTEM_OFF).  Like the real RM, which learns of
+ * it from a hypervisor event later, the engine only queues the work: a
+ * later rm_engine_run_deferred() moves the VM to EXITED and sends its
+ * owner VM_STATUS(EXITED) and VM_EXITED.
  */
 void rm_engine_vm_exited(struct rm_engine *engine, uint16_t vmid,
 			 uint16_t exit_type);
+
+/*
+ * Work the real RM does asynchronously (a VM's exit, the end of VM_RESET)
+ * is queued as deferred steps.  Run every step queued before this call, in
+ * order; steps they queue wait for a later call.
+ */
+void rm_engine_run_deferred(struct rm_engine *engine);
+/* Is deferred work waiting? */
+bool rm_engine_has_deferred(struct rm_engine *engine);
 
 /* Introspection for tests: the RM's state of VM @vmid, or -1 if none. */
 int rm_engine_vm_state(struct rm_engine *engine, uint16_t vmid);

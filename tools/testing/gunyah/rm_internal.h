@@ -133,6 +133,19 @@ struct rm_lost_reply {
 	uint32_t msg_id;
 };
 
+/* Work the real RM does later, from its event loop (src/event.c). */
+enum rm_deferred_kind {
+	RM_DEFERRED_VM_EXITED,		/* the hypervisor's VM-exit event */
+	RM_DEFERRED_VM_RESET_DONE,	/* vm_reset_callback()'s last stage */
+};
+
+struct rm_deferred {
+	struct rm_deferred *next;
+	enum rm_deferred_kind kind;
+	uint16_t vmid;
+	uint16_t exit_type;
+};
+
 struct rm_engine {
 	struct rm_engine_config config;
 	struct rm_engine_ops ops;
@@ -158,6 +171,8 @@ struct rm_engine {
 	unsigned int nr_lose_msg_ids;
 	uint32_t lose_msg_ids[RM_MAX_LOSE_MSG_IDS];
 	struct rm_lost_reply lost_reply;
+	struct rm_deferred *deferred_head;
+	struct rm_deferred *deferred_tail;
 };
 
 /* A bounds-checked cursor over a request payload. */
@@ -183,11 +198,14 @@ void rm_dispatch(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
 		 uint16_t seq, const uint8_t *buf, size_t len);
 void rm_count(struct rm_engine *e, const char *name, int64_t delta);
 struct rm_vm *rm_vm_lookup(struct rm_engine *e, uint32_t vmid);
+void rm_defer(struct rm_engine *e, enum rm_deferred_kind kind,
+	      uint16_t vmid, uint16_t exit_type);
 
 /* rm_vm.c */
 bool rm_vm_handle(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
 		  uint16_t seq, const uint8_t *buf, size_t len);
 void rm_vm_init(struct rm_engine *e);
+void rm_vm_run_deferred(struct rm_engine *e, const struct rm_deferred *d);
 
 /* rm_config.c */
 struct rm_vm_dt_config {

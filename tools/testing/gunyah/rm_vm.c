@@ -267,16 +267,23 @@ static uint32_t rm_vm_reset(struct rm_engine *e, uint16_t client,
 		return RM_ERROR_VMID_INVALID;
 	if (!rm_vm_state_change_valid(vm, RM_VM_STATE_RESETTING))
 		return RM_ERROR_VM_STATE;
+	/* vm_mgnt_handle_reset(): RESETTING is sent before the reply. */
 	rm_vm_set_state(e, vm, RM_VM_STATE_RESETTING);
 	if (vm->created && e->ops.vm_destroy)
 		e->ops.vm_destroy(e->ops.ctx, vm->vmid);
 	vm->created = false;
-	/* The reset stages release the VM's parcels and its config. */
+	/*
+	 * The reset stages (vm_mgnt.c vm_reset_callback()) run from the RM's
+	 * event loop after the reply.  On the real RM a RECLAIM right after
+	 * the reply already succeeds, so the parcels and the config are
+	 * released here; only the final RESET state, which DEALLOCATE and
+	 * CONFIG_IMAGE wait for, comes later.
+	 */
 	rm_parcel_vm_reset(e, vm->vmid);
 	vm->has_config = false;
 	vm->has_vcpu = false;
 	vm->vcpu_capid = 0;
-	rm_vm_set_state(e, vm, RM_VM_STATE_RESET);
+	rm_defer(e, RM_DEFERRED_VM_RESET_DONE, vm->vmid, 0);
 	return RM_OK;
 }
 
@@ -505,10 +512,27 @@ uint16_t rm_engine_vcpu_cap_vm(struct rm_engine *e, uint64_t capid)
 void rm_engine_vm_exited(struct rm_engine *e, uint16_t vmid,
 			 uint16_t exit_type)
 {
-	struct rm_vm *vm = rm_vm_lookup(e, vmid);
+	rm_defer(e, RM_DEFERRED_VM_EXITED, vmid, exit_type);
+}
 
-	if (!vm || !rm_vm_state_change_valid(vm, RM_VM_STATE_EXITED))
+void rm_vm_run_deferred(struct rm_engine *e, const struct rm_deferred *d)
+{
+	struct rm_vm *vm = rm_vm_lookup(e, d->vmid);
+
+	if (!vm)
 		return;
-	rm_vm_set_state(e, vm, RM_VM_STATE_EXITED);
-	rm_vm_send_exited(e, vm, exit_type);
+	switch (d->kind) {
+	case RM_DEFERRED_VM_EXITED:
+		/* A STOP may have got there first: nothing left to do. */
+		if (!rm_vm_state_change_valid(vm, RM_VM_STATE_EXITED))
+			return;
+		rm_vm_set_state(e, vm, RM_VM_STATE_EXITED);
+		rm_vm_send_exited(e, vm, d->exit_type);
+		break;
+	case RM_DEFERRED_VM_RESET_DONE:
+		/* VM_RESET_STAGE_COMPLETED */
+		if (vm->state == RM_VM_STATE_RESETTING)
+			rm_vm_set_state(e, vm, RM_VM_STATE_RESET);
+		break;
+	}
 }

@@ -139,8 +139,11 @@ static void test_vcpu_run(void)
 	tap_ok(regs[0] == GH_OK && regs[1] == GH_VCPU_STATE_POWERED_OFF &&
 	       regs[2] == GH_VCPU_POWEROFF_EXITED,
 	       "a guest power-off is powered_off, exited");
+	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_RUNNING,
+	       "the RM hears of it later");
+	rm_engine_run_deferred(t.rm);
 	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_EXITED,
-	       "and the RM moves the VM to EXITED");
+	       "and moves the VM to EXITED");
 }
 
 /* Put a GET_VMID request at guest VA_BASE and send it. */

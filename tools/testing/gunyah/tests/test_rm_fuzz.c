@@ -181,8 +181,10 @@ int main(void)
 		uint8_t stop[8] = { (uint8_t)i, 0, RM_VM_STOP_FLAG_FORCE };
 
 		rm_call(&t, VMID_HLOS, RM_VM_STOP, stop, sizeof(stop));
+		rm_engine_run_deferred(t.rm);
 		vm_op(&t, VMID_HLOS, RM_VM_RESET, (uint16_t)i);
 	}
+	rm_engine_run_deferred(t.rm);
 	for (i = 0; i < 400000 && rm_engine_nr_parcels(t.rm); i++)
 		handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, i, 0);
 	tap_eq(rm_engine_nr_parcels(t.rm), 0, "every parcel can be reclaimed");

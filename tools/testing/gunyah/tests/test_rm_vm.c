@@ -30,6 +30,15 @@ static uint32_t config_image(struct rm_test *t, uint16_t client,
 	return rm_call(t, client, RM_VM_CONFIG_IMAGE, req, sizeof(req));
 }
 
+/* VM_RESET, then let the RM finish it as its event loop would. */
+static uint32_t reset_vm(struct rm_test *t, uint16_t vmid)
+{
+	uint32_t err = vm_op(t, VMID_HLOS, RM_VM_RESET, vmid);
+
+	rm_engine_run_deferred(t->rm);
+	return err;
+}
+
 static const struct test_notif *last_notif(struct rm_test *t, uint32_t id)
 {
 	int i;
@@ -102,13 +111,12 @@ static void test_lifecycle(void)
 	       "an image larger than its parcel is ARGUMENT_INVALID");
 	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_INIT_FAILED,
 	       "and leaves the VM INIT_FAILED");
-	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_RESET, 0x80), RM_OK,
-	       "an INIT_FAILED VM can be reset");
+	tap_eq(reset_vm(&t, 0x80), RM_OK, "an INIT_FAILED VM can be reset");
 	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_RESET,
 	       "to state RESET");
 	tap_eq(config_image(&t, VMID_HLOS, 0x80, image + 100, 8192, 0),
 	       RM_ERROR_MEM_INVALID, "an unknown image parcel is MEM_INVALID");
-	vm_op(&t, VMID_HLOS, RM_VM_RESET, 0x80);
+	reset_vm(&t, 0x80);
 	/* A config DT that is not a DT: INIT fails with MEM_INVALID. */
 	memset(t.ram + 16 * 4096 + 8192, 0x5a, 64);
 	tap_eq(config_image(&t, VMID_HLOS, 0x80, image, 8192, 8192), RM_OK,
@@ -117,13 +125,13 @@ static void test_lifecycle(void)
 	       "INIT of a malformed config DT is MEM_INVALID");
 	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_INIT_FAILED,
 	       "and leaves the VM INIT_FAILED");
-	vm_op(&t, VMID_HLOS, RM_VM_RESET, 0x80);
+	reset_vm(&t, 0x80);
 	put_config_dt(&t, 16 * 4096 + 8192, 0x20000000);
 	config_image(&t, VMID_HLOS, 0x80, image, 8192, 8192);
 	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_INIT, 0x80),
 	       RM_ERROR_ARGUMENT_INVALID,
 	       "INIT with base-address inside VMMIO is ARGUMENT_INVALID");
-	vm_op(&t, VMID_HLOS, RM_VM_RESET, 0x80);
+	reset_vm(&t, 0x80);
 	put_config_dt(&t, 16 * 4096 + 8192, TEST_VM_BASE);
 	t.nr_notifs = 0;
 	tap_eq(config_image(&t, VMID_HLOS, 0x80, image, 8192, 8192), RM_OK,
@@ -208,7 +216,7 @@ static void test_lifecycle(void)
 	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, image, 0),
 	       RM_ERROR_MEM_INUSE, "the parcel stays in use until RESET");
 	tap_eq(t.vm_stops, 1, "STOP stops the VM's vCPU");
-	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_RESET, 0x80), RM_OK, "RESET");
+	tap_eq(reset_vm(&t, 0x80), RM_OK, "RESET");
 	tap_eq(t.vm_destroys, 1, "RESET destroys the VM");
 	tap_eq(rm_engine_vcpu_cap_vm(t.rm, vcpu_cap), 0,
 	       "and its vCPU capability");
@@ -237,6 +245,16 @@ static void test_guest_exit(void)
 	t.nr_notifs = 0;
 	rm_engine_vm_exited(t.rm, 0x80, RM_EXIT_TYPE_PLATFORM_OFF);
 	rm_collect(&t, VMID_HLOS);
+	tap_ok(rm_engine_vm_state(t.rm, 0x80) == RM_VM_STATE_RUNNING &&
+	       t.nr_notifs == 0 && rm_engine_has_deferred(t.rm),
+	       "the RM hears of a guest's SYSTEM_OFF only later");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_RESET, 0x80), RM_ERROR_VM_STATE,
+	       "RESET while the RM still sees RUNNING is VM_STATE");
+	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, image, 0),
+	       RM_ERROR_MEM_INUSE, "and RECLAIM is MEM_INUSE");
+	rm_engine_run_deferred(t.rm);
+	rm_collect(&t, VMID_HLOS);
+	tap_ok(!rm_engine_has_deferred(t.rm), "run_deferred runs the step");
 	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_EXITED,
 	       "a guest's SYSTEM_OFF leaves the VM EXITED");
 	n = last_notif(&t, RM_NOTIFY_VM_EXITED);
@@ -250,11 +268,54 @@ static void test_guest_exit(void)
 	       "STOP of an exited VM is VM_STATE (vm_mgnt_handle_stop())");
 	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, image, 0),
 	       RM_ERROR_MEM_INUSE, "RECLAIM before RESET is MEM_INUSE");
+	t.nr_notifs = 0;
 	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_RESET, 0x80), RM_OK, "RESET (exit)");
+	n = last_notif(&t, RM_NOTIFY_VM_STATUS);
+	tap_ok(n && n->data[4] == RM_VM_STATE_RESETTING && t.nr_notifs == 1,
+	       "VM_STATUS(RESETTING) comes with the reply");
 	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, image, 0), RM_OK,
-	       "RECLAIM after RESET");
+	       "RECLAIM works right after the reply");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_DEALLOCATE, 0x80), RM_ERROR_VM_STATE,
+	       "DEALLOCATE before the reset completes is VM_STATE");
+	rm_engine_run_deferred(t.rm);
+	rm_collect(&t, VMID_HLOS);
+	n = last_notif(&t, RM_NOTIFY_VM_STATUS);
+	tap_ok(n && n->data[4] == RM_VM_STATE_RESET,
+	       "later the reset completes: VM_STATUS(RESET)");
 	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_DEALLOCATE, 0x80), RM_OK,
 	       "DEALLOCATE after RESET");
+	rm_test_fini(&t);
+}
+
+/* Deferred steps run in order, and only those queued before the call. */
+static void test_deferred_order(void)
+{
+	const struct test_notif *n;
+	struct rm_test t;
+	uint32_t image;
+
+	rm_test_init(&t);
+	vm_op(&t, VMID_HLOS, RM_VM_ALLOCATE, 0);
+	simple_parcel(&t, RM_MEM_LEND, 0x80, 0, 16, &image);
+	put_config_dt(&t, 4096, TEST_VM_BASE);
+	config_image(&t, VMID_HLOS, 0x80, image, 4096, 4096);
+	vm_op(&t, VMID_HLOS, RM_VM_INIT, 0x80);
+	vm_op(&t, VMID_HLOS, RM_VM_START, 0x80);
+	tap_ok(!rm_engine_has_deferred(t.rm), "nothing is deferred yet");
+	rm_engine_run_deferred(t.rm);
+	rm_engine_vm_exited(t.rm, 0x80, RM_EXIT_TYPE_PLATFORM_OFF);
+	rm_engine_vm_exited(t.rm, 0x80, RM_EXIT_TYPE_PLATFORM_RESET);
+	t.nr_notifs = 0;
+	rm_engine_run_deferred(t.rm);
+	rm_collect(&t, VMID_HLOS);
+	n = last_notif(&t, RM_NOTIFY_VM_EXITED);
+	tap_ok(n && get_le16(n->data + 2) == RM_EXIT_TYPE_PLATFORM_OFF &&
+	       t.nr_notifs == 2, "the first exit wins, reported once");
+	vm_op(&t, VMID_HLOS, RM_VM_RESET, 0x80);
+	tap_ok(rm_engine_has_deferred(t.rm), "RESET leaves work deferred");
+	rm_engine_run_deferred(t.rm);
+	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_RESET,
+	       "which one run completes");
 	rm_test_fini(&t);
 }
 
@@ -263,5 +324,6 @@ int main(void)
 	test_allocate();
 	test_lifecycle();
 	test_guest_exit();
+	test_deferred_order();
 	return tap_done();
 }
