@@ -747,6 +747,85 @@ static uint32_t rm_parcel_notify(struct rm_engine *e, uint16_t vmid,
 	}
 }
 
+/*
+ * MEM_QCOM_LOOKUP_SGL (memparcel.c memparcel_lookup_sgl(),
+ * memparcel_sgl_do_lookup()): {u8 mem_type, 3 res, le32 label}, then the
+ * ACL, SGL and (optional) attribute lists of MEM_LEND/SHARE; reply
+ * {le32 handle}.  A parcel matches when the caller owns it, it is complete
+ * and accepted by no VM (SHARING), and mem_type, the ACL (VMID and rights,
+ * in order), the SGL (base and size of every region, in order) and the
+ * attributes (in order) are all equal.  The label is not compared.  The
+ * oldest match wins; none is LOOKUP_FAILED.
+ */
+static bool rm_parcel_matches(const struct rm_parcel *p, uint16_t vmid,
+			      uint8_t mem_type, const uint8_t *acl,
+			      uint16_t nr_acl, const uint8_t *sgl,
+			      uint16_t nr_sgl, const uint8_t *attrs,
+			      uint16_t nr_attr)
+{
+	unsigned int i;
+
+	if (p->owner != vmid || p->state != RM_PARCEL_SHARING ||
+	    p->mem_type != mem_type || p->nr_acl != nr_acl ||
+	    p->nr_regions != nr_sgl || p->nr_attr != nr_attr)
+		return false;
+	for (i = 0; i < nr_acl; i++)
+		if (get_le16(acl + i * ACL_ENTRY_SIZE) != p->acl[i].vmid ||
+		    acl[i * ACL_ENTRY_SIZE + 2] != p->acl[i].rights)
+			return false;
+	for (i = 0; i < nr_sgl; i++)
+		if (get_le64(sgl + i * SGL_ENTRY_SIZE) != p->regions[i].ipa ||
+		    get_le64(sgl + i * SGL_ENTRY_SIZE + 8) !=
+		    p->regions[i].size)
+			return false;
+	for (i = 0; i < nr_attr; i++)
+		if (get_le16(attrs + i * ATTR_ENTRY_SIZE) != p->attrs[i].attr ||
+		    get_le16(attrs + i * ATTR_ENTRY_SIZE + 2) !=
+		    p->attrs[i].vmid)
+			return false;
+	return true;
+}
+
+static void rm_parcel_lookup_sgl(struct rm_engine *e, uint16_t vmid,
+				 uint16_t seq, const uint8_t *buf, size_t len)
+{
+	struct rm_reader r = { .buf = buf, .len = len, .pos = 8 };
+	const uint8_t *acl, *sgl, *attrs;
+	uint16_t nr_acl, nr_sgl, nr_attr;
+	struct rm_parcel *p, *found = NULL;
+	uint8_t reply[4];
+	uint32_t err;
+
+	if (len < RM_LOOKUP_REQ_LEN) {
+		err = RM_ERROR_MSG_INVALID;
+		goto out;
+	}
+	err = rm_read_list(&r, ACL_ENTRY_SIZE, &nr_acl, &acl);
+	if (!err)
+		err = rm_read_list(&r, SGL_ENTRY_SIZE, &nr_sgl, &sgl);
+	if (!err)
+		err = rm_read_list(&r, ATTR_ENTRY_SIZE, &nr_attr, &attrs);
+	if (!err && r.pos != r.len)
+		err = RM_ERROR_MSG_INVALID;
+	if (err)
+		goto out;
+	/* The list is newest first; the real RM's is oldest first. */
+	for (p = e->parcels; p; p = p->next)
+		if (rm_parcel_matches(p, vmid, buf[0], acl, nr_acl, sgl,
+				      nr_sgl, attrs, nr_attr))
+			found = p;
+	if (!found) {
+		err = RM_ERROR_LOOKUP_FAILED;
+		goto out;
+	}
+	put_le32(reply, found->handle);
+	rm_reply(e, vmid, RM_MEM_QCOM_LOOKUP_SGL, seq, RM_OK, reply,
+		 sizeof(reply));
+	return;
+out:
+	rm_reply(e, vmid, RM_MEM_QCOM_LOOKUP_SGL, seq, err, NULL, 0);
+}
+
 void rm_parcel_vm_started(struct rm_engine *e, uint16_t vmid)
 {
 	struct rm_acl_entry *entry;
@@ -786,6 +865,9 @@ bool rm_parcel_handle(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
 	case RM_MEM_APPEND:
 		err = rm_parcel_append(e, vmid, buf, len);
 		break;
+	case RM_MEM_QCOM_LOOKUP_SGL:
+		rm_parcel_lookup_sgl(e, vmid, seq, buf, len);
+		return true;
 	case RM_MEM_ACCEPT:
 		err = rm_parcel_accept(e, vmid, seq, buf, len);
 		if (err == RM_REPLIED)

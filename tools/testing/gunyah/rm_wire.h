@@ -111,6 +111,7 @@
 #define RM_MEM_RECLAIM		0x51000015u
 #define RM_MEM_NOTIFY		0x51000017u
 #define RM_MEM_APPEND		0x51000018u
+#define RM_MEM_QCOM_LOOKUP_SGL	0x5100001au
 #define RM_NOTIF_MEM_SHARED	0x51100011u
 #define RM_NOTIF_MEM_RELEASED	0x51100012u
 #define RM_NOTIF_MEM_ACCEPTED	0x51100013u
@@ -161,6 +162,8 @@
 #define RM_APPEND_REQ_LEN	12u
 #define RM_RELEASE_REQ_LEN	8u
 #define RM_NOTIFY_REQ_LEN	12u
+/* memparcel_lookup_req_t: mem_type, 3 res, label, ACL and SGL headers */
+#define RM_LOOKUP_REQ_LEN	16u
 /* vm_config_image_req_t, include/vm_creation_message.h: 2+2+4+4*8 bytes */
 #define RM_CONFIG_IMAGE_REQ_LEN	40u
 

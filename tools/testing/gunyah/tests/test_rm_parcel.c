@@ -510,6 +510,77 @@ static void test_parcel_limit(void)
 	rm_test_fini(&t);
 }
 
+/* MEM_QCOM_LOOKUP_SGL with the lists of a LEND; the label is @label. */
+static uint32_t lookup(struct rm_test *t, uint16_t from,
+		       const struct mem_acl *acl, unsigned int nr_acl,
+		       const struct mem_sgl *sgl, unsigned int nr_sgl,
+		       uint32_t label)
+{
+	size_t len = build_mem_req(buf, RM_MEM_TYPE_NORMAL, 0, label, acl,
+				   nr_acl, sgl, nr_sgl, 0, NULL);
+	uint32_t err = rm_call(t, from, RM_MEM_QCOM_LOOKUP_SGL, buf, len);
+
+	if (err == RM_OK && t->reply_len != 4)
+		return NO_REPLY;
+	return err;
+}
+
+static void test_lookup_sgl(void)
+{
+	struct mem_acl acl = { VM_A, RM_RIGHTS_RWX };
+	struct mem_acl acl_rw = { VM_A, RM_RIGHTS_RW };
+	struct mem_sgl sgl[2] = { { PAGE(0), 8192 }, { PAGE(8), 4096 } };
+	struct mem_sgl halves[2] = { { PAGE(0), 4096 }, { PAGE(1), 4096 } };
+	uint8_t req[12 + 16] = { 0 };
+	struct rm_test t;
+	uint32_t h, h2;
+
+	setup(&t);
+	lend(&t, VMID_HLOS, RM_MEM_LEND, &acl, 1, sgl, 2, 0);
+	h = get_le32(t.reply);
+	tap_eq(lookup(&t, VMID_HLOS, &acl, 1, sgl, 2, 0), RM_OK,
+	       "LOOKUP_SGL finds a lent parcel by its ACL and SGL");
+	tap_eq(get_le32(t.reply), h, "and answers its handle");
+	tap_eq(lookup(&t, VMID_HLOS, &acl, 1, sgl, 2, 77), RM_OK,
+	       "the label is not compared");
+	tap_eq(lookup(&t, VMID_HLOS, &acl_rw, 1, sgl, 2, 0),
+	       RM_ERROR_LOOKUP_FAILED, "other rights: LOOKUP_FAILED");
+	tap_eq(lookup(&t, VMID_HLOS, &acl, 1, sgl, 1, 0),
+	       RM_ERROR_LOOKUP_FAILED, "part of the SGL: LOOKUP_FAILED");
+	tap_eq(lookup(&t, VMID_HLOS, &acl, 1, halves, 2, 0),
+	       RM_ERROR_LOOKUP_FAILED,
+	       "the same pages in other entries: LOOKUP_FAILED");
+	tap_eq(lookup(&t, VM_A, &acl, 1, sgl, 2, 0), RM_ERROR_LOOKUP_FAILED,
+	       "another VM cannot find the owner's parcel");
+	tap_eq(rm_call(&t, VMID_HLOS, RM_MEM_QCOM_LOOKUP_SGL, buf, 15),
+	       RM_ERROR_MSG_INVALID, "a request under 16 bytes");
+	accept_parcel(&t, VM_A, h, RM_TRANS_LEND, 0, 0);
+	tap_eq(lookup(&t, VMID_HLOS, &acl, 1, sgl, 2, 0),
+	       RM_ERROR_LOOKUP_FAILED, "an accepted parcel is not found");
+	handle_op(&t, VM_A, RM_MEM_RELEASE, h, 0);
+	tap_eq(lookup(&t, VMID_HLOS, &acl, 1, sgl, 2, 0), RM_OK,
+	       "a released one again");
+	handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, h, 0);
+	tap_eq(lookup(&t, VMID_HLOS, &acl, 1, sgl, 2, 0),
+	       RM_ERROR_LOOKUP_FAILED, "a reclaimed one not");
+
+	lend(&t, VMID_HLOS, RM_MEM_LEND, &acl, 1, sgl, 1,
+	     RM_CREATE_FLAG_APPEND);
+	h2 = get_le32(t.reply);
+	tap_eq(lookup(&t, VMID_HLOS, &acl, 1, sgl, 1, 0),
+	       RM_ERROR_LOOKUP_FAILED, "a parcel still being built is not");
+	put_le32(req, h2);
+	req[4] = RM_APPEND_FLAG_DONE;
+	put_le16(req + 8, 1);
+	put_le64(req + 12, sgl[1].ipa);
+	put_le64(req + 20, sgl[1].size);
+	rm_call(&t, VMID_HLOS, RM_MEM_APPEND, req, sizeof(req));
+	tap_eq(lookup(&t, VMID_HLOS, &acl, 1, sgl, 2, 0), RM_OK,
+	       "a parcel completed by APPEND is found by all its entries");
+	tap_eq(get_le32(t.reply), h2, "with its handle");
+	rm_test_fini(&t);
+}
+
 int main(void)
 {
 	test_lend_share();
@@ -517,6 +588,7 @@ int main(void)
 	test_bad_requests();
 	test_reclaim();
 	test_append();
+	test_lookup_sgl();
 	test_accept_release();
 	test_notify();
 	test_parcel_limit();

@@ -230,6 +230,19 @@ static void test_lost_replies(void)
 	       "--lose-reply LEND:1: the LEND gets no reply");
 	tap_eq(unmapped_pages(&t), 4, "but its pages left the primary");
 	tap_eq(rm_engine_nr_parcels(t.rm), 1, "and the parcel exists");
+	{
+		struct mem_acl acl = { 0x80, RM_RIGHTS_RWX };
+		struct mem_sgl sgl = { TEST_RAM_BASE, 4 * 4096 };
+		uint8_t req[64];
+		size_t len = build_mem_req(req, RM_MEM_TYPE_NORMAL, 0, 0, &acl,
+					   1, &sgl, 1, 0, NULL);
+
+		tap_eq(rm_call(&t, VMID_HLOS, RM_MEM_QCOM_LOOKUP_SGL, req,
+			       len), RM_OK,
+		       "LOOKUP_SGL finds the parcel of the lost reply");
+		tap_eq(t.reply_len == 4 ? get_le32(t.reply) : ~0u, 0,
+		       "with its handle");
+	}
 	tap_eq(counter_get(&t.counters, "rm_replies_lost"), 1,
 	       "a lost reply is counted");
 	tap_eq(simple_parcel(&t, RM_MEM_LEND, 0x80, 8, 1, NULL), RM_OK,
