@@ -176,7 +176,6 @@ static uint32_t rm_vm_create(struct rm_engine *e, struct rm_vm *vm)
 	unsigned int i;
 	int err;
 
-	/* The image parcel was reclaimed after INIT: nothing to boot. */
 	acl = image ? rm_parcel_acl(image, vm->vmid) : NULL;
 	if (!acl)
 		return RM_ERROR_MEM_INVALID;
@@ -201,6 +200,26 @@ static uint32_t rm_vm_create(struct rm_engine *e, struct rm_vm *vm)
 	return RM_OK;
 }
 
+/*
+ * vm_creation.c process_image_memparcel(): the RM accepts the image parcel
+ * for the VM as a LEND with MEM_ACCEPT_FLAG_VALIDATE_ACL_ATTR and the ACL
+ * {vmid, RWX}, no attributes: anything else (a SHARE, other rights, more
+ * VMs, a parcel gone since INIT) fails the accept, and with it START.
+ * (Only a debug build with PLATFORM_VM_DEBUG_ACCESS_ALLOWED relaxes this;
+ * the emulator models the production rule.)
+ */
+static bool rm_vm_image_acceptable(struct rm_engine *e, struct rm_vm *vm)
+{
+	struct rm_parcel *image = rm_parcel_lookup(e, vm->image_handle);
+
+	return image && image->state != RM_PARCEL_INIT &&
+	       image->trans_type == RM_TRANS_LEND &&
+	       image->mem_type == RM_MEM_TYPE_NORMAL && image->nr_acl == 1 &&
+	       image->acl[0].vmid == vm->vmid &&
+	       image->acl[0].rights == RM_RIGHTS_RWX && !image->nr_attr &&
+	       !image->acl[0].shared;
+}
+
 static uint32_t rm_vm_start(struct rm_engine *e, uint16_t client,
 			    const uint8_t *buf, size_t len)
 {
@@ -214,6 +233,16 @@ static uint32_t rm_vm_start(struct rm_engine *e, uint16_t client,
 		return RM_ERROR_DENIED;
 	if (vm->state != RM_VM_STATE_READY)
 		return RM_ERROR_VM_STATE;
+	/*
+	 * vm_mgnt_handle_start(): when vm_creation_process_resource() fails
+	 * START answers NORESOURCE and the VM goes INIT_FAILED; only RESET
+	 * (then DEALLOCATE or a new CONFIG_IMAGE) follows.
+	 */
+	if (!rm_vm_image_acceptable(e, vm)) {
+		rm_vm_set_state(e, vm, RM_VM_STATE_INIT_FAILED);
+		return RM_ERROR_NORESOURCE;
+	}
+	/* Emulator only: KVM could not create the VM; START may be retried. */
 	err = rm_vm_create(e, vm);
 	if (err)
 		return err;

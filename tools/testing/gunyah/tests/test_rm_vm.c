@@ -319,11 +319,57 @@ static void test_deferred_order(void)
 	rm_test_fini(&t);
 }
 
+/* START accepts the image parcel only as a LEND to the VM alone, RWX. */
+static void test_image_rules(void)
+{
+	struct mem_acl acl_share[2] = { { 0x80, RM_RIGHTS_RWX },
+					{ VMID_HLOS, RM_RIGHTS_RWX } };
+	struct mem_acl acl_rw = { 0x80, RM_RIGHTS_RW };
+	struct mem_sgl sgl = { TEST_RAM_BASE, 16 * 4096 };
+	const struct mem_acl *acls[2] = { acl_share, &acl_rw };
+	const uint32_t msgs[2] = { RM_MEM_SHARE, RM_MEM_LEND };
+	const char *const what[2] = {
+		"a shared image parcel fails START with NORESOURCE",
+		"a lent image parcel with RW rights fails START",
+	};
+	uint8_t req[128];
+	struct rm_test t;
+	unsigned int i;
+	uint32_t image;
+	size_t len;
+
+	for (i = 0; i < 2; i++) {
+		rm_test_init(&t);
+		vm_op(&t, VMID_HLOS, RM_VM_ALLOCATE, 0);
+		len = build_mem_req(req, RM_MEM_TYPE_NORMAL, 0, 0, acls[i],
+				    i ? 1 : 2, &sgl, 1, 0, NULL);
+		rm_call(&t, VMID_HLOS, msgs[i], req, len);
+		image = get_le32(t.reply);
+		put_config_dt(&t, 4096, TEST_VM_BASE);
+		config_image(&t, VMID_HLOS, 0x80, image, 4096, 4096);
+		vm_op(&t, VMID_HLOS, RM_VM_INIT, 0x80);
+		tap_ok(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80) ==
+		       RM_ERROR_NORESOURCE, "%s", what[i]);
+		tap_ok(rm_engine_vm_state(t.rm, 0x80) ==
+		       RM_VM_STATE_INIT_FAILED && t.vm_starts == 0,
+		       "and leaves the VM INIT_FAILED, not created");
+		tap_eq(vm_op(&t, VMID_HLOS, RM_VM_DEALLOCATE, 0x80),
+		       RM_ERROR_VM_STATE, "which cannot be deallocated");
+		tap_eq(reset_vm(&t, 0x80), RM_OK, "but can be reset");
+		tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, image, 0),
+		       RM_OK, "its parcel reclaimed");
+		tap_eq(vm_op(&t, VMID_HLOS, RM_VM_DEALLOCATE, 0x80), RM_OK,
+		       "and the VM deallocated");
+		rm_test_fini(&t);
+	}
+}
+
 int main(void)
 {
 	test_allocate();
 	test_lifecycle();
 	test_guest_exit();
 	test_deferred_order();
+	test_image_rules();
 	return tap_done();
 }
