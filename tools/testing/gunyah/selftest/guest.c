@@ -48,6 +48,8 @@ static unsigned int failures;
 static uint16_t seq;
 /* From the last VM_EXITED notification: le16 vmid, le16 exit_type */
 static uint32_t exited_vmid = 0xffff, exited_type = 0xffff;
+/* From the last VM_STATUS notification: the VM and its state */
+static uint32_t status_vmid = 0xffff, status_state;
 
 /*
  * The compiler may call these even in freestanding code; the Makefile's
@@ -163,6 +165,40 @@ static void check(int ok, const char *what, uint64_t value)
 		failures++;
 }
 
+/* Remember what the RM's VM_EXITED and VM_STATUS notifications say. */
+static void note_notification(size_t len)
+{
+	if ((reply[1] & 3) != RM_TYPE_NOTIFICATION || len < 12)
+		return;
+	if (get_le32(reply + 4) == RM_NOTIFY_VM_EXITED) {
+		exited_vmid = get_le16(reply + 8);
+		exited_type = get_le16(reply + 10);
+	} else if (get_le32(reply + 4) == RM_NOTIFY_VM_STATUS && len >= 13) {
+		status_vmid = get_le16(reply + 8);
+		status_state = reply[12];
+	}
+}
+
+/*
+ * The RM reports a VM's exit and the end of its reset later than the
+ * event or the reply (vm_mgnt.c): poll until VM_STATUS says @state.
+ */
+static int wait_vm_state(uint16_t vmid, uint8_t state)
+{
+	struct hvc_result r;
+	unsigned long i;
+
+	for (i = 0; i < 1000000; i++) {
+		if (status_vmid == vmid && status_state == state)
+			return 1;
+		r = smccc(FN_MSGQ_RECV, RM_RX_CAPID, (uintptr_t)reply,
+			  sizeof(reply), 0);
+		if (!r.x0)
+			note_notification(r.x1);
+	}
+	return 0;
+}
+
 /* One-packet RM request; returns the RM error, the payload is in reply[]. */
 static uint32_t rm_request(uint32_t msg_id, const uint8_t *payload,
 			   size_t len)
@@ -183,12 +219,7 @@ static uint32_t rm_request(uint32_t msg_id, const uint8_t *payload,
 			  sizeof(reply), 0);
 		if (r.x0)
 			return 0xdeae0000u | (uint32_t)r.x0;
-		if ((reply[1] & 3) == RM_TYPE_NOTIFICATION &&
-		    get_le32(reply + 4) == RM_NOTIFY_VM_EXITED &&
-		    r.x1 >= 12) {
-			exited_vmid = get_le16(reply + 8);
-			exited_type = get_le16(reply + 10);
-		}
+		note_notification(r.x1);
 		if ((reply[1] & 3) == RM_TYPE_REPLY &&
 		    get_le16(reply + 2) == seq && r.x1 >= 12)
 			return get_le32(reply + 8);
@@ -464,6 +495,9 @@ static void secondary_vm_test(void)
 	check(!r.err && r.state == VCPU_POWERED_OFF && (r.data0 & 1),
 	      "and it stays so", r.state);
 
+	/* The RM hears of the exit later: wait for it before STOP/RESET. */
+	check(wait_vm_state(vmid, RM_VM_STATE_EXITED),
+	      "VM_STATUS(EXITED) arrived", status_state);
 	/* vm_mgnt_handle_stop(): an EXITED VM cannot be stopped again. */
 	put_le16(stop, vmid);
 	stop[2] = RM_VM_STOP_FLAG_FORCE;
@@ -483,6 +517,9 @@ static void secondary_vm_test(void)
 	check(!err, "RECLAIM the image parcel", err);
 	check(read8(vm_image) == secondary_prog[0] && aborts() == 2,
 	      "the image is back with the primary", read8(vm_image));
+	/* VM_RESET completes later; DEALLOCATE waits for VM_STATUS(RESET). */
+	check(wait_vm_state(vmid, RM_VM_STATE_RESET),
+	      "VM_STATUS(RESET) arrived", status_state);
 	err = vm_request(RM_VM_DEALLOCATE, vmid);
 	check(!err, "DEALLOCATE the secondary VM", err);
 }
