@@ -229,3 +229,78 @@ int fdtr_getprop_cells(const struct fdtr *f, const char *path,
 		*value = *value << 32 | be32((const uint8_t *)v + 4);
 	return 0;
 }
+
+int fdtr_visit_nodes(const struct fdtr *f, fdtr_node_fn fn, void *arg)
+{
+	const uint8_t *s = f->blob + f->struct_off;
+	uint32_t off = 0, size = f->struct_size;
+	struct fdtr_node n;
+	int depth = 0, ret;
+	long nlen;
+
+	if (fdtr_validate(f))
+		return -EINVAL;
+	/* Validated: every token and length below is in bounds. */
+	for (;;) {
+		uint32_t token = be32(s + off);
+
+		off += 4;
+		switch (token) {
+		case FDT_BEGIN_NODE:
+			nlen = fdtr_strlen(s, off, size);
+			n.name = (const char *)s + off;
+			n.depth = depth++;
+			off += ((uint32_t)nlen + 4) & ~3u;
+			n.props = off;
+			ret = fn(arg, &n);
+			if (ret)
+				return ret;
+			break;
+		case FDT_END_NODE:
+			depth--;
+			break;
+		case FDT_PROP:
+			off += 8 + ((be32(s + off) + 3) & ~3u);
+			break;
+		case FDT_NOP:
+			break;
+		default:	/* FDT_END */
+			return 0;
+		}
+	}
+}
+
+int fdtr_node_getprop(const struct fdtr *f, uint32_t props, const char *prop,
+		      const void **value, uint32_t *len)
+{
+	const uint8_t *s = f->blob + f->struct_off;
+	uint32_t off = props, size = f->struct_size;
+
+	while (fdtr_in(off, 4, size)) {
+		uint32_t token = be32(s + off), plen, nameoff;
+		long nlen;
+
+		off += 4;
+		if (token == FDT_NOP)
+			continue;
+		if (token != FDT_PROP || !fdtr_in(off, 8, size))
+			break;
+		plen = be32(s + off);
+		nameoff = be32(s + off + 4);
+		off += 8;
+		if (!fdtr_in(off, plen, size))
+			return -EINVAL;
+		nlen = fdtr_strlen(f->blob + f->strings_off, nameoff,
+				   f->strings_size);
+		if (nlen < 0)
+			return -EINVAL;
+		if (!strcmp((const char *)f->blob + f->strings_off + nameoff,
+			    prop)) {
+			*value = s + off;
+			*len = plen;
+			return 0;
+		}
+		off += (plen + 3) & ~3u;
+	}
+	return -ENOENT;
+}

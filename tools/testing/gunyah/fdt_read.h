@@ -44,4 +44,24 @@ int fdtr_validate(const struct fdtr *f);
 int fdtr_getprop_cells(const struct fdtr *f, const char *path,
 		       const char *prop, unsigned int cells, uint64_t *value);
 
+/* A node, as fdtr_visit_nodes() visits it. */
+struct fdtr_node {
+	const char *name;	/* with its unit address; "" for the root */
+	int depth;		/* the root is 0 */
+	uint32_t props;		/* structure offset of its first property */
+};
+
+typedef int (*fdtr_node_fn)(void *arg, const struct fdtr_node *n);
+
+/*
+ * Call @fn for every node of a validated blob, in the order the nodes
+ * appear (depth first).  Stops at the first non-zero return of @fn and
+ * returns it; 0 when every node was visited, -EINVAL if malformed.
+ */
+int fdtr_visit_nodes(const struct fdtr *f, fdtr_node_fn fn, void *arg);
+
+/* Property @prop of the node fdtr_visit_nodes() gave as @n->props. */
+int fdtr_node_getprop(const struct fdtr *f, uint32_t props, const char *prop,
+		      const void **value, uint32_t *len);
+
 #endif /* GUNYAH_EMU_FDT_READ_H */
