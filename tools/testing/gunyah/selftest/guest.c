@@ -321,7 +321,7 @@ static struct run_result vcpu_run_event(uint64_t cap, uint64_t resume0)
 struct dtb {
 	uint8_t *buf;
 	uint32_t pos;		/* in the structure block */
-	char strings[128];
+	char strings[512];
 	uint32_t strings_len;
 };
 
@@ -375,31 +375,82 @@ static void dtb_prop(struct dtb *d, const char *name, const void *value,
 	dtb_bytes(d, value, len);
 }
 
+/* A property of @n big-endian cells. */
+static void dtb_cells(struct dtb *d, const char *name, const uint32_t *cells,
+		      uint32_t n)
+{
+	uint8_t v[32];
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		be32_at(v + 4 * i, cells[i]);
+	dtb_prop(d, name, v, 4 * n);
+}
+
+static void dtb_u32(struct dtb *d, const char *name, uint32_t value)
+{
+	dtb_cells(d, name, &value, 1);
+}
+
 /*
- * The secondary VM's config DT:
- *   /gunyah-vm-config { image-name = "selftest";
- *     memory { base-address = <0x0 VM_BASE>; };
- *     vcpus { affinity = "proxy"; }; };
+ * The secondary VM's config DT, one the real RM accepts (see
+ * Documentation/virt/gunyah/emulator.rst):
+ *   / { #address-cells = <2>; #size-cells = <2>; interrupt-parent = <1>;
+ *     gunyah-vm-config { image-name = "selftest";
+ *       memory { base-address = <0x0 VM_BASE>; };
+ *       vcpus { affinity = "proxy"; }; };
+ *     cpus { cpu@0 { device_type = "cpu"; reg = <0>; }; };
+ *     intc@8000000 { compatible = "arm,gic-v3"; interrupt-controller;
+ *       #interrupt-cells = <3>; reg = GICD 0x08000000, GICR 0x080a0000;
+ *       phandle = <1>; };
+ *     chosen { };
+ *     psci { compatible = "arm,psci-1.0"; method = "hvc"; }; };
+ * /gunyah-vm-config comes first: the RM's DT walker reads every child of
+ * / with the cells of the first one.
  */
 static uint32_t build_config_dt(uint8_t *out)
 {
+	static const uint32_t gic_reg[] = { 0, 0x08000000, 0, 0x10000,
+					    0, 0x080a0000, 0, 0xf60000 };
+	static const uint32_t base[] = { 0, (uint32_t)VM_BASE };
 	struct dtb d = { .buf = out + 56 };	/* header 40 + rsvmap 16 */
-	uint8_t base[8];
 
 	memset(out, 0, 56);
-	be32_at(base, 0);
-	be32_at(base + 4, (uint32_t)VM_BASE);
 	dtb_begin(&d, "");
+	dtb_u32(&d, "#address-cells", 2);
+	dtb_u32(&d, "#size-cells", 2);
+	dtb_u32(&d, "interrupt-parent", 1);
 	dtb_begin(&d, "gunyah-vm-config");
 	dtb_prop(&d, "image-name", "selftest", 9);
 	dtb_begin(&d, "memory");
-	dtb_prop(&d, "base-address", base, 8);
+	dtb_cells(&d, "base-address", base, 2);
 	dtb_word(&d, 2);		/* FDT_END_NODE */
 	dtb_begin(&d, "vcpus");
 	dtb_prop(&d, "affinity", "proxy", 6);
 	dtb_word(&d, 2);
 	dtb_word(&d, 2);
+	dtb_begin(&d, "cpus");
+	dtb_u32(&d, "#address-cells", 1);
+	dtb_u32(&d, "#size-cells", 0);
+	dtb_begin(&d, "cpu@0");
+	dtb_prop(&d, "device_type", "cpu", 4);
+	dtb_u32(&d, "reg", 0);
 	dtb_word(&d, 2);
+	dtb_word(&d, 2);
+	dtb_begin(&d, "intc@8000000");
+	dtb_prop(&d, "compatible", "arm,gic-v3", 11);
+	dtb_prop(&d, "interrupt-controller", "", 0);
+	dtb_u32(&d, "#interrupt-cells", 3);
+	dtb_cells(&d, "reg", gic_reg, 8);
+	dtb_u32(&d, "phandle", 1);
+	dtb_word(&d, 2);
+	dtb_begin(&d, "chosen");
+	dtb_word(&d, 2);
+	dtb_begin(&d, "psci");
+	dtb_prop(&d, "compatible", "arm,psci-1.0", 13);
+	dtb_prop(&d, "method", "hvc", 4);
+	dtb_word(&d, 2);
+	dtb_word(&d, 2);		/* the root */
 	dtb_word(&d, 9);		/* FDT_END */
 	memcpy(out + 56 + d.pos, d.strings, d.strings_len);
 	be32_at(out, 0xd00dfeed);

@@ -2,6 +2,7 @@
 /*
  * Test harness around the RM engine.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -274,38 +275,128 @@ uint32_t vm_op(struct rm_test *t, uint16_t client, uint32_t msg_id,
 		       msg_id == RM_VM_STOP ? 8 : 4);
 }
 
-/*
- * A VM config DT into @buf: /@root with image-name, memory/base-address
- * (@cells 1 or 2; 0 also writes 2 cells but omits #address-cells) unless
- * !@memory, and vcpus { affinity = "proxy" }. Returns its length, 0 if it
- * does not fit.
- */
-size_t rm_test_build_config_dt(void *buf, size_t size, const char *root,
-			       uint64_t base, unsigned int cells, bool memory)
+/* The config node: image-name, memory, vcpus and the shm vdevices. */
+static void rm_test_config_node(struct fdt *fdt, const struct rm_test_config *c)
 {
+	unsigned int i;
+	char name[32];
+
+	fdt_begin_node(fdt, c->root ? c->root : "gunyah-vm-config");
+	if (c->cells)
+		fdt_prop_u32(fdt, "#address-cells", c->cells);
+	fdt_prop_string(fdt, "image-name", "test");
+	if (!c->no_memory) {
+		fdt_begin_node(fdt, "memory");
+		if (c->cells == 1)
+			fdt_prop_u32(fdt, "base-address", (uint32_t)c->base);
+		else
+			fdt_prop_u64(fdt, "base-address", c->base);
+		fdt_end_node(fdt);
+	}
+	fdt_begin_node(fdt, "vcpus");
+	fdt_prop_string(fdt, "affinity", "proxy");
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "vdevices");
+	for (i = 0; i < c->nr_shm; i++) {
+		snprintf(name, sizeof(name), "shm-%u", i);
+		fdt_begin_node(fdt, name);
+		fdt_prop_string(fdt, "vdevice-type", "shm");
+		fdt_prop_empty(fdt, "peer-default");
+		fdt_begin_node(fdt, "memory");
+		fdt_prop_u32(fdt, "qcom,label", c->shm[i].label);
+		if (c->shm[i].base)
+			fdt_prop_u64(fdt, "base", c->shm[i].base);
+		else
+			fdt_prop_empty(fdt, "allocate-base");
+		fdt_end_node(fdt);
+		fdt_end_node(fdt);
+	}
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+}
+
+/*
+ * A VM config DT the real RM accepts, into @buf: / with #address-cells and
+ * #size-cells 2 and interrupt-parent, /@root first (the RM's DT walker
+ * gives every child of / the cells of the first one), /cpus with
+ * @nr_cpus cpu nodes, the GIC at QEMU's addresses, an empty /chosen and a
+ * PSCI node; the @c->no_* knobs leave parts out.  Returns the blob's
+ * length, 0 if it does not fit.
+ */
+size_t rm_test_build_config(void *buf, size_t size,
+			    const struct rm_test_config *c)
+{
+	static const uint32_t gic_reg[] = { 0, 0x08000000, 0, 0x10000,
+					    0, 0x080a0000, 0, 0xf60000 };
+	static const char *const gic_compat[] = { "arm,gic-v3" };
+	unsigned int i, nr_cpus = c->nr_cpus ? c->nr_cpus : 1;
 	struct fdt fdt;
+	char name[32];
 	size_t len;
 
 	fdt_init(&fdt);
 	fdt_begin_node(&fdt, "");
-	fdt_begin_node(&fdt, root);
-	if (cells)
-		fdt_prop_u32(&fdt, "#address-cells", cells);
-	fdt_prop_string(&fdt, "image-name", "test");
-	if (memory) {
-		fdt_begin_node(&fdt, "memory");
-		if (cells == 1)
-			fdt_prop_u32(&fdt, "base-address", (uint32_t)base);
-		else
-			fdt_prop_u64(&fdt, "base-address", base);
+	fdt_prop_u32(&fdt, "#address-cells", 2);
+	fdt_prop_u32(&fdt, "#size-cells", 2);
+	if (!c->no_interrupt_parent)
+		fdt_prop_u32(&fdt, "interrupt-parent", 1);
+	if (!c->config_last)
+		rm_test_config_node(&fdt, c);
+	if (!c->no_cpus) {
+		fdt_begin_node(&fdt, "cpus");
+		fdt_prop_u32(&fdt, "#address-cells", 1);
+		fdt_prop_u32(&fdt, "#size-cells", 0);
+		for (i = 0; i < nr_cpus; i++) {
+			snprintf(name, sizeof(name), "cpu@%u", i);
+			fdt_begin_node(&fdt, name);
+			fdt_prop_string(&fdt, "device_type", "cpu");
+			fdt_prop_string(&fdt, "compatible", "arm,armv8");
+			fdt_prop_u32(&fdt, "reg", i);
+			if (i && !c->no_enable_method)
+				fdt_prop_string(&fdt, "enable-method",
+						"psci");
+			fdt_end_node(&fdt);
+		}
 		fdt_end_node(&fdt);
 	}
-	fdt_begin_node(&fdt, "vcpus");
-	fdt_prop_string(&fdt, "affinity", "proxy");
-	fdt_end_node(&fdt);
-	fdt_end_node(&fdt);
+	if (!c->no_gic) {
+		fdt_begin_node(&fdt, "intc@8000000");
+		fdt_prop_strings(&fdt, "compatible", gic_compat, 1);
+		fdt_prop_empty(&fdt, "interrupt-controller");
+		fdt_prop_u32(&fdt, "#interrupt-cells", 3);
+		if (!c->gic_no_reg)
+			fdt_prop_cells(&fdt, "reg", gic_reg,
+				       ARRAY_SIZE(gic_reg));
+		fdt_prop_u32(&fdt, "phandle", 1);
+		fdt_end_node(&fdt);
+	}
+	if (!c->no_chosen) {
+		fdt_begin_node(&fdt, "chosen");
+		fdt_end_node(&fdt);
+	}
+	if (!c->no_psci) {
+		fdt_begin_node(&fdt, "psci");
+		fdt_prop_string(&fdt, "compatible", "arm,psci-1.0");
+		fdt_prop_string(&fdt, "method", "hvc");
+		fdt_end_node(&fdt);
+	}
+	if (c->config_last)
+		rm_test_config_node(&fdt, c);
 	fdt_end_node(&fdt);
 	len = fdt_finish(&fdt, buf, size);
 	fdt_free(&fdt);
 	return len;
+}
+
+/*
+ * rm_test_build_config() with /@root, memory/base-address (@cells 1 or 2;
+ * 0 also writes 2 cells but omits #address-cells) unless !@memory.
+ */
+size_t rm_test_build_config_dt(void *buf, size_t size, const char *root,
+			       uint64_t base, unsigned int cells, bool memory)
+{
+	struct rm_test_config c = { .root = root, .base = base,
+				    .cells = cells, .no_memory = !memory };
+
+	return rm_test_build_config(buf, size, &c);
 }

@@ -89,6 +89,30 @@ uint32_t handle_op(struct rm_test *t, uint16_t vmid, uint32_t msg_id,
 uint32_t vm_op(struct rm_test *t, uint16_t client, uint32_t msg_id,
 	       uint16_t vmid);
 
+/* What rm_test_build_config() writes; zero is a config the RM accepts. */
+struct rm_test_config {
+	const char *root;	/* NULL: "gunyah-vm-config" */
+	uint64_t base;
+	unsigned int cells;	/* config node #address-cells; 0: none */
+	bool no_memory;
+	bool config_last;	/* the config node after the others */
+	unsigned int nr_cpus;	/* 0: 1 */
+	bool no_cpus;
+	bool no_enable_method;	/* on the cpus after the first */
+	bool no_gic;
+	bool gic_no_reg;
+	bool no_interrupt_parent;
+	bool no_chosen;
+	bool no_psci;
+	unsigned int nr_shm;
+	struct {
+		uint32_t label;
+		uint64_t base;	/* 0: allocate-base */
+	} shm[2];
+};
+
+size_t rm_test_build_config(void *buf, size_t size,
+			    const struct rm_test_config *c);
 size_t rm_test_build_config_dt(void *buf, size_t size, const char *root,
 			       uint64_t base, unsigned int cells, bool memory);
 

@@ -79,21 +79,12 @@ static uint64_t fake_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 static uint64_t make_vm(void)
 {
 	uint8_t req[RM_CONFIG_IMAGE_REQ_LEN] = { 0 };
+	struct rm_test_config config = { .base = 0x80000000ull };
 	uint32_t image = 0;
-	struct fdt fdt;
 
 	vm_op(&t, VMID_HLOS, RM_VM_ALLOCATE, 0);
 	simple_parcel(&t, RM_MEM_LEND, 0x80, 64, 2, &image);
-	fdt_init(&fdt);
-	fdt_begin_node(&fdt, "");
-	fdt_begin_node(&fdt, "gunyah-vm-config");
-	fdt_begin_node(&fdt, "memory");
-	fdt_prop_u64(&fdt, "base-address", 0x80000000ull);
-	fdt_end_node(&fdt);
-	fdt_end_node(&fdt);
-	fdt_end_node(&fdt);
-	fdt_finish(&fdt, t.ram + 65 * 4096, 4096);
-	fdt_free(&fdt);
+	rm_test_build_config(t.ram + 65 * 4096, 4096, &config);
 	put_le16(req, 0x80);
 	put_le32(req + 4, image);
 	put_le64(req + 16, 4096);
