@@ -47,6 +47,33 @@ struct rm_rx_state {
 	size_t alloc;
 };
 
+/* A VM config DT, as the RM reads it at INIT (rm_config.c). */
+#define RM_MAX_SHM	8u
+
+/* An shm vdevice: parcels labelled @label go to @base at START. */
+struct rm_vm_dt_shm {
+	uint32_t label;
+	uint64_t base;
+	bool allocate;		/* allocate-base: the RM does not place it */
+};
+
+struct rm_vm_dt_config {
+	bool has_config;	/* /gunyah-vm-config or /qcom,vm-config */
+	uint64_t mem_base;	/* PLATFORM_SVM_IPA_BASE when not given */
+	bool mem_base_rounded;	/* aligned up to 2 MiB, with a warning */
+	unsigned int nr_vcpus;
+	bool proxy;
+	bool has_psci;
+	bool has_chosen;
+	/* The root's interrupt-parent names a usable GICv3 node */
+	bool has_gic;
+	bool gic_has_reg;
+	uint64_t gicd_base;
+	uint64_t gicr_base;
+	unsigned int nr_shm;
+	struct rm_vm_dt_shm shm[RM_MAX_SHM];
+};
+
 struct rm_vm {
 	bool exists;
 	uint16_t vmid;
@@ -60,11 +87,17 @@ struct rm_vm {
 	uint64_t image_size;
 	uint64_t dt_offset;
 	uint64_t dt_size;
-	/* INIT: read from the config DT; one proxy-scheduled vCPU */
+	/* INIT: read from the config DT (rm_config.c) */
 	bool has_vcpu;
 	uint64_t mem_base;
-	uint32_t vcpu_capid;
-	uint32_t vcpu_virq;
+	struct rm_vm_dt_config cfg;
+	unsigned int nr_vcpus;
+	uint32_t vcpu_capids[RM_MAX_VCPUS];
+	uint32_t vcpu_virqs[RM_MAX_VCPUS];
+	/* INIT: what the RM placed in the VM's IPA space itself */
+	uint64_t info_ipa;
+	uint64_t gicd_base;
+	uint64_t gicr_base;
 	/* START created the VM through ops.vm_start */
 	bool created;
 	unsigned int nr_parcels;	/* parcels this VM owns */
@@ -206,13 +239,10 @@ bool rm_vm_handle(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
 		  uint16_t seq, const uint8_t *buf, size_t len);
 void rm_vm_init(struct rm_engine *e);
 void rm_vm_run_deferred(struct rm_engine *e, const struct rm_deferred *d);
+int rm_vm_accept_shm(struct rm_engine *e, struct rm_vm *vm,
+		     struct rm_parcel *p);
 
 /* rm_config.c */
-struct rm_vm_dt_config {
-	uint64_t mem_base;
-	unsigned int nr_vcpus;
-};
-
 uint32_t rm_vm_config_parse(const void *dt, size_t len,
 			    struct rm_vm_dt_config *cfg);
 
@@ -223,7 +253,8 @@ bool rm_parcel_handle(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
 		      uint16_t seq, const uint8_t *buf, size_t len);
 struct rm_parcel *rm_parcel_lookup(struct rm_engine *e, uint32_t handle);
 struct rm_acl_entry *rm_parcel_acl(struct rm_parcel *p, uint16_t vmid);
-void rm_parcel_vm_started(struct rm_engine *e, uint16_t vmid);
+void rm_parcel_vm_accept(struct rm_parcel *p, uint16_t vmid);
+void rm_parcel_vm_unaccept(struct rm_parcel *p, uint16_t vmid);
 void rm_parcel_vm_reset(struct rm_engine *e, uint16_t vmid);
 void rm_parcel_free_all(struct rm_engine *e);
 

@@ -645,6 +645,7 @@ static uint32_t rm_notify_shared(struct rm_engine *e, struct rm_parcel *p,
 	unsigned int regions = p->nr_regions < RM_MAX_LIST_ENTRIES ?
 			       p->nr_regions : RM_MAX_LIST_ENTRIES;
 	size_t len = 24 + p->nr_acl * 4 + 4 + regions * 8 + 4 + p->nr_attr * 4;
+	uint32_t err = RM_OK;
 	uint8_t *msg, *pos;
 	unsigned int i;
 
@@ -679,17 +680,25 @@ static uint32_t rm_notify_shared(struct rm_engine *e, struct rm_parcel *p,
 		uint16_t vmid = get_le16(list + i * 4);
 		struct rm_vm *vm = rm_vm_lookup(e, vmid);
 
-		if (vm && vm->state == RM_VM_STATE_READY &&
-		    !rm_parcel_acl(p, vmid)->shared) {
-			/* A READY VM takes the parcel in at once. */
-			rm_parcel_accept_vm(p, rm_parcel_acl(p, vmid));
-			rm_notify_owner(e, p, vmid, true);
+		/*
+		 * A READY VM does not hear of the parcel: the RM itself
+		 * accepts it if an shm vdevice names its label
+		 * (vm_creation_process_memparcel()), then reports to the
+		 * owner as memparcel_notify_owner() does: ACCEPTED; or, the
+		 * accept failed, RELEASED; or, no vdevice wanted it, no
+		 * notification but a MEM_RELEASED answer.  The answer is
+		 * that of the last VMID listed.
+		 */
+		if (vm && vm->state == RM_VM_STATE_READY) {
+			err = rm_notify_owner(e, p, vmid,
+					      rm_vm_accept_shm(e, vm, p) >= 0);
 		} else {
 			rm_notify(e, vmid, RM_NOTIF_MEM_SHARED, msg, len);
+			err = RM_OK;
 		}
 	}
 	free(msg);
-	return RM_OK;
+	return err;
 }
 
 static uint32_t rm_parcel_notify(struct rm_engine *e, uint16_t vmid,
@@ -826,17 +835,21 @@ out:
 	rm_reply(e, vmid, RM_MEM_QCOM_LOOKUP_SGL, seq, err, NULL, 0);
 }
 
-void rm_parcel_vm_started(struct rm_engine *e, uint16_t vmid)
+/* VM @vmid takes @p in, as START or a READY VM's accept does. */
+void rm_parcel_vm_accept(struct rm_parcel *p, uint16_t vmid)
 {
-	struct rm_acl_entry *entry;
-	struct rm_parcel *p;
+	struct rm_acl_entry *entry = rm_parcel_acl(p, vmid);
 
-	for (p = e->parcels; p; p = p->next) {
-		entry = rm_parcel_acl(p, vmid);
-		if (entry && !entry->shared && p->state != RM_PARCEL_INIT &&
-		    p->owner != vmid)
-			rm_parcel_accept_vm(p, entry);
-	}
+	if (entry && !entry->shared)
+		rm_parcel_accept_vm(p, entry);
+}
+
+void rm_parcel_vm_unaccept(struct rm_parcel *p, uint16_t vmid)
+{
+	struct rm_acl_entry *entry = rm_parcel_acl(p, vmid);
+
+	if (entry && entry->shared)
+		rm_parcel_release_vm(p, entry);
 }
 
 void rm_parcel_vm_reset(struct rm_engine *e, uint16_t vmid)

@@ -152,52 +152,313 @@ static uint32_t rm_vm_deallocate(struct rm_engine *e, uint16_t client,
 	return RM_OK;
 }
 
+/* The QEMU platform reserves [0, 1 GiB) of a secondary VM for devices. */
+#define RM_VMMIO_END		BIT_ULL(30)
+/* vm_creation_pv_time.c: the VM info area */
+#define RM_INFO_SIZE		0x1000ull
+/* platform/qemu/include/vgic.h vgic_alignment */
+#define RM_GIC_ALIGN		0x10000ull
+
+struct rm_ipa_range {
+	uint64_t base;
+	uint64_t size;
+};
+
+static bool rm_ipa_overlaps(const struct rm_ipa_range *r, unsigned int n,
+			    uint64_t base, uint64_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (base < r[i].base + r[i].size && r[i].base < base + size)
+			return true;
+	return false;
+}
+
 /*
- * Have the embedding program create the VM: guest RAM is the image parcel
- * at the config DT's base-address, and the boot vCPU starts at
- * base + image_offset with X0 = base + dt_offset (vm_creation.c).
+ * Can [base, base + size) be given to the VM next to the @n ranges it has?
+ * vm_address_range_alloc() at a fixed address: inside the 36-bit IPA
+ * space, clear of what is there; @vdevice ranges (the vGIC) may lie in the
+ * reserved range [0, 1 GiB), memory may not.
+ */
+static bool rm_ipa_free(const struct rm_ipa_range *r, unsigned int n,
+			uint64_t base, uint64_t size, bool vdevice)
+{
+	return size && base + size > base &&
+	       base + size <= RM_SECONDARY_IPA_LIMIT &&
+	       (vdevice || base >= RM_VMMIO_END) &&
+	       !rm_ipa_overlaps(r, n, base, size);
+}
+
+/* vm_address_range_alloc() with no address: the lowest free, aligned. */
+static uint64_t rm_ipa_alloc(const struct rm_ipa_range *r, unsigned int n,
+			     uint64_t size, uint64_t align)
+{
+	uint64_t base = RM_VMMIO_END;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (base < r[i].base + r[i].size && r[i].base < base + size) {
+			base = (r[i].base + r[i].size + align - 1) &
+			       ~(align - 1);
+			i = (unsigned int)-1;	/* look at every range again */
+		}
+	}
+	return base;
+}
+
+/* The RM's own ranges in the VM: info area, GICD, GICR. */
+static unsigned int rm_vm_own_ranges(const struct rm_vm *vm,
+				     struct rm_ipa_range *r)
+{
+	r[0] = (struct rm_ipa_range){ vm->info_ipa, RM_INFO_SIZE };
+	r[1] = (struct rm_ipa_range){ vm->gicd_base, RM_GICD_SIZE };
+	r[2] = (struct rm_ipa_range){ vm->gicr_base,
+				      RM_GICR_SIZE * vm->nr_vcpus };
+	return 3;
+}
+
+/* The first shm vdevice of the VM for parcels labelled @label, or NULL. */
+static const struct rm_vm_dt_shm *rm_vm_shm(const struct rm_vm *vm,
+					    uint32_t label)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->cfg.nr_shm; i++)
+		if (vm->cfg.shm[i].label == label)
+			return &vm->cfg.shm[i];
+	return NULL;
+}
+
+/*
+ * vm_creation_process_memparcel() for a READY VM the owner notified of
+ * parcel @p: if an shm vdevice with a fixed base names @p's label, accept
+ * @p there (accept_memparcel_fixed()).  1: accepted, 0: no vdevice wants
+ * it (or it is in already), -1: the accept failed.
+ */
+int rm_vm_accept_shm(struct rm_engine *e, struct rm_vm *vm,
+		     struct rm_parcel *p)
+{
+	const struct rm_vm_dt_shm *shm = rm_vm_shm(vm, p->label);
+	struct rm_acl_entry *acl = rm_parcel_acl(p, vm->vmid);
+	struct rm_ipa_range r[3];
+	unsigned int n;
+
+	if (!acl || acl->shared || !shm || shm->allocate)
+		return 0;
+	n = rm_vm_own_ranges(vm, r);
+	if (!rm_ipa_free(r, n, shm->base, p->total_size, false)) {
+		rm_count(e, "rm_shm_accept_failed", 1);
+		return -1;
+	}
+	rm_parcel_vm_accept(p, vm->vmid);
+	return 1;
+}
+
+/* memparcel_is_private(), production build: exclusive, RWX, normal. */
+static bool rm_parcel_is_private(const struct rm_parcel *p, uint16_t vmid)
+{
+	return p->mem_type == RM_MEM_TYPE_NORMAL && !p->label &&
+	       p->nr_acl == 1 && p->acl[0].vmid == vmid &&
+	       p->acl[0].rights == RM_RIGHTS_RWX &&
+	       p->acl[0].attr == RM_MEM_ATTR_NORMAL;
+}
+
+/* A parcel START gives the VM, and where. */
+struct rm_vm_take {
+	struct rm_parcel *p;
+	uint64_t ipa;
+	uint8_t rights;
+	bool taken;		/* accepted by this START */
+};
+
+struct rm_vm_layout {
+	unsigned int nr_parcels;	/* parcels naming the VM */
+	struct rm_parcel **parcels;	/* in the order they were made */
+	unsigned int nr_used;
+	struct rm_ipa_range *used;
+	unsigned int nr_takes;
+	struct rm_vm_take *takes;
+};
+
+static void rm_vm_take(struct rm_vm_layout *l, struct rm_parcel *p,
+		       uint64_t ipa, uint8_t rights, bool taken)
+{
+	l->takes[l->nr_takes++] = (struct rm_vm_take){ p, ipa, rights, taken };
+	l->used[l->nr_used++] = (struct rm_ipa_range){ ipa, p->total_size };
+}
+
+static int rm_parcel_cmp(const void *a, const void *b)
+{
+	const struct rm_parcel *pa = *(struct rm_parcel *const *)a;
+	const struct rm_parcel *pb = *(struct rm_parcel *const *)b;
+
+	return pa->handle < pb->handle ? -1 : pa->handle > pb->handle;
+}
+
+/*
+ * vm_creation.c process_memparcels() at START: the image parcel at
+ * base-address (process_image_memparcel()); every parcel whose label an
+ * shm vdevice with a fixed base names at that base, keeping its
+ * transaction type and rights (accept_memparcel_fixed(), a failure fails
+ * START); then every private parcel (memparcel_is_private()) right after
+ * the guest memory so far (accept_memparcel_private(), which accepts a
+ * LEND only; a failure is a warning).  Other parcels naming the VM are
+ * left alone.  Parcels are accepted as the RM goes, so after a failure
+ * those taken so far stay with the VM until RESET, as on the real RM.
+ */
+static uint32_t rm_vm_place(struct rm_engine *e, struct rm_vm *vm,
+			    struct rm_vm_layout *l)
+{
+	struct rm_parcel *image = rm_parcel_lookup(e, vm->image_handle);
+	uint64_t next;
+	unsigned int i;
+	struct rm_parcel *p;
+
+	for (p = e->parcels; p; p = p->next)
+		l->nr_parcels++;
+	l->parcels = calloc(l->nr_parcels + 1, sizeof(*l->parcels));
+	l->used = calloc(l->nr_parcels + 3, sizeof(*l->used));
+	l->takes = calloc(l->nr_parcels + 1, sizeof(*l->takes));
+	if (!l->parcels || !l->used || !l->takes)
+		return RM_ERROR_NOMEM;
+	l->nr_parcels = 0;
+	for (p = e->parcels; p; p = p->next)
+		if (p != image && p->state != RM_PARCEL_INIT &&
+		    p->owner != vm->vmid && rm_parcel_acl(p, vm->vmid))
+			l->parcels[l->nr_parcels++] = p;
+	qsort(l->parcels, l->nr_parcels, sizeof(*l->parcels), rm_parcel_cmp);
+	l->nr_used = rm_vm_own_ranges(vm, l->used);
+
+	if (!rm_ipa_free(l->used, l->nr_used, vm->mem_base, image->total_size,
+			 false))
+		return RM_ERROR_NORESOURCE;
+	rm_vm_take(l, image, vm->mem_base, RM_RIGHTS_RWX, true);
+	rm_parcel_vm_accept(image, vm->vmid);
+
+	for (i = 0; i < l->nr_parcels; i++) {
+		const struct rm_vm_dt_shm *shm;
+		struct rm_acl_entry *acl;
+
+		p = l->parcels[i];
+		shm = rm_vm_shm(vm, p->label);
+		if (!shm || shm->allocate)
+			continue;
+		acl = rm_parcel_acl(p, vm->vmid);
+		if (acl->shared) {	/* accepted while READY */
+			rm_vm_take(l, p, shm->base, acl->rights, false);
+			continue;
+		}
+		if (!rm_ipa_free(l->used, l->nr_used, shm->base,
+				 p->total_size, false))
+			return RM_ERROR_NORESOURCE;
+		rm_vm_take(l, p, shm->base, acl->rights, true);
+		rm_parcel_vm_accept(p, vm->vmid);
+	}
+
+	next = vm->mem_base + image->total_size;
+	for (i = 0; i < l->nr_parcels; i++) {
+		p = l->parcels[i];
+		if (rm_parcel_acl(p, vm->vmid)->shared ||
+		    !rm_parcel_is_private(p, vm->vmid))
+			continue;
+		if (p->trans_type != RM_TRANS_LEND || p->nr_attr ||
+		    !rm_ipa_free(l->used, l->nr_used, next, p->total_size,
+				 false)) {
+			rm_count(e, "rm_private_accept_failed", 1);
+			continue;
+		}
+		rm_vm_take(l, p, next, RM_RIGHTS_RWX, true);
+		rm_parcel_vm_accept(p, vm->vmid);
+		next += p->total_size;
+	}
+	/*
+	 * process_dtb(): the overlay patches the vGIC node, which
+	 * vgic_dto_finalise() cannot do without a valid one ("Invalid or
+	 * missing VGIC node"), and /chosen (patch_chosen_node()), which
+	 * fdt_overlay_apply() cannot do if the DT has none.
+	 */
+	if (!vm->cfg.has_gic || !vm->cfg.has_chosen)
+		return RM_ERROR_NORESOURCE;
+	return RM_OK;
+}
+
+static void rm_vm_layout_free(struct rm_vm_layout *l)
+{
+	free(l->parcels);
+	free(l->used);
+	free(l->takes);
+}
+
+/*
+ * Place the VM's memory and have the embedding program create it: the
+ * boot vCPU starts at base + image_offset with X0 = base + dt_offset
+ * (vm_creation.c).
  */
 static uint32_t rm_vm_create(struct rm_engine *e, struct rm_vm *vm)
 {
-	struct rm_parcel *image = rm_parcel_lookup(e, vm->image_handle);
 	struct rm_vm_boot boot = {
 		.vmid = vm->vmid,
-		.nr_vcpus = 1,
-		.vcpu_capids = &vm->vcpu_capid,
-		.vcpu_capid = vm->vcpu_capid,
-		.has_psci = true,
+		.nr_vcpus = vm->nr_vcpus,
+		.vcpu_capids = vm->vcpu_capids,
+		.vcpu_capid = vm->vcpu_capids[0],
+		.has_psci = vm->cfg.has_psci,
+		.gicd_base = vm->gicd_base,
+		.gicr_base = vm->gicr_base,
+		.info_ipa = vm->info_ipa,
 		.mem_base = vm->mem_base,
 		.pc = vm->mem_base + vm->image_offset,
 		.x0 = vm->mem_base + vm->dt_offset,
 	};
-	struct rm_guest_region *regions;
-	struct rm_acl_entry *acl;
-	uint64_t guest_ipa = vm->mem_base;
-	unsigned int i;
-	int err;
+	struct rm_vm_layout l = { 0 };
+	struct rm_guest_region *regions = NULL;
+	unsigned int i, j, n = 0;
+	uint32_t err;
 
-	acl = image ? rm_parcel_acl(image, vm->vmid) : NULL;
-	if (!acl)
-		return RM_ERROR_MEM_INVALID;
-	regions = calloc(image->nr_regions, sizeof(*regions));
-	if (!regions)
-		return RM_ERROR_NOMEM;
-	for (i = 0; i < image->nr_regions; i++) {
-		regions[i].guest_ipa = guest_ipa;
-		regions[i].primary_ipa = image->regions[i].ipa;
-		regions[i].size = image->regions[i].size;
-		regions[i].rights = acl->rights;
-		guest_ipa += image->regions[i].size;
+	err = rm_vm_place(e, vm, &l);
+	if (err) {
+		/* process_memparcels() failed: the VM is INIT_FAILED. */
+		if (err == RM_ERROR_NORESOURCE)
+			rm_vm_set_state(e, vm, RM_VM_STATE_INIT_FAILED);
+		goto out;
 	}
-	boot.nr_regions = image->nr_regions;
+	for (i = 0; i < l.nr_takes; i++)
+		n += l.takes[i].p->nr_regions;
+	regions = calloc(n, sizeof(*regions));
+	if (!regions) {
+		err = RM_ERROR_NOMEM;
+		goto undo;
+	}
+	for (i = 0, n = 0; i < l.nr_takes; i++) {
+		const struct rm_vm_take *t = &l.takes[i];
+		uint64_t ipa = t->ipa;
+
+		for (j = 0; j < t->p->nr_regions; j++, n++) {
+			regions[n].guest_ipa = ipa;
+			regions[n].primary_ipa = t->p->regions[j].ipa;
+			regions[n].size = t->p->regions[j].size;
+			regions[n].rights = t->rights;
+			ipa += t->p->regions[j].size;
+		}
+	}
+	boot.nr_regions = n;
 	boot.regions = regions;
-	err = e->ops.vm_start ? e->ops.vm_start(e->ops.ctx, &boot) : 0;
-	free(regions);
-	if (err)
-		return RM_ERROR_NORESOURCE;
+	/* Emulator only: KVM could not create the VM; START may be retried. */
+	if (e->ops.vm_start && e->ops.vm_start(e->ops.ctx, &boot)) {
+		err = RM_ERROR_NORESOURCE;
+		goto undo;
+	}
 	vm->created = true;
 	rm_count(e, "vm_started", 1);
-	return RM_OK;
+	goto out;
+undo:
+	for (i = 0; i < l.nr_takes; i++)
+		if (l.takes[i].taken)
+			rm_parcel_vm_unaccept(l.takes[i].p, vm->vmid);
+out:
+	free(regions);
+	rm_vm_layout_free(&l);
+	return err;
 }
 
 /*
@@ -242,15 +503,9 @@ static uint32_t rm_vm_start(struct rm_engine *e, uint16_t client,
 		rm_vm_set_state(e, vm, RM_VM_STATE_INIT_FAILED);
 		return RM_ERROR_NORESOURCE;
 	}
-	/* Emulator only: KVM could not create the VM; START may be retried. */
 	err = rm_vm_create(e, vm);
 	if (err)
 		return err;
-	/*
-	 * The real RM maps the parcels given to the VM before START into it
-	 * (vm_creation_process_resource()); from then on they are in use.
-	 */
-	rm_parcel_vm_started(e, vm->vmid);
 	rm_vm_set_state(e, vm, RM_VM_STATE_RUNNING);
 	return RM_OK;
 }
@@ -311,7 +566,7 @@ static uint32_t rm_vm_reset(struct rm_engine *e, uint16_t client,
 	rm_parcel_vm_reset(e, vm->vmid);
 	vm->has_config = false;
 	vm->has_vcpu = false;
-	vm->vcpu_capid = 0;
+	vm->nr_vcpus = 0;
 	rm_defer(e, RM_DEFERRED_VM_RESET_DONE, vm->vmid, 0);
 	return RM_OK;
 }
@@ -372,6 +627,41 @@ static uint32_t rm_vm_config_image(struct rm_engine *e, uint16_t client,
 }
 
 /*
+ * INIT takes the VM's own IPA ranges.  vm_config_init_addrspace()
+ * (src/vm_config/vm_config.c) makes the allocator with [0, 1 GiB) reserved
+ * and vm_creation_config_vm_info_area() (vm_creation_pv_time.c) takes a
+ * 4 KiB VM info area at the lowest free address: 0x40000000.  Then
+ * vgic_vm_config_add() (platform/qemu/src/vgic.c) puts GICD (64 KiB) and
+ * GICR (128 KiB per vCPU) at the GIC node's reg, 64 KiB aligned, or, with
+ * no usable GIC node, at the lowest free 64 KiB / 128 KiB aligned ranges;
+ * a failure there fails vm_config_create_vdevices(): NORESOURCE.
+ */
+static uint32_t rm_vm_place_own(struct rm_vm *vm,
+				const struct rm_vm_dt_config *cfg)
+{
+	struct rm_ipa_range r[2];
+	uint64_t gicr_size = RM_GICR_SIZE * cfg->nr_vcpus;
+
+	vm->info_ipa = rm_ipa_alloc(NULL, 0, RM_INFO_SIZE, RM_INFO_SIZE);
+	r[0] = (struct rm_ipa_range){ vm->info_ipa, RM_INFO_SIZE };
+	if (cfg->gic_has_reg) {
+		vm->gicd_base = cfg->gicd_base;
+		vm->gicr_base = cfg->gicr_base;
+		if (vm->gicd_base % RM_GIC_ALIGN || vm->gicr_base % RM_GIC_ALIGN ||
+		    !rm_ipa_free(r, 1, vm->gicd_base, RM_GICD_SIZE, true))
+			return RM_ERROR_NORESOURCE;
+		r[1] = (struct rm_ipa_range){ vm->gicd_base, RM_GICD_SIZE };
+		if (!rm_ipa_free(r, 2, vm->gicr_base, gicr_size, true))
+			return RM_ERROR_NORESOURCE;
+		return RM_OK;
+	}
+	vm->gicd_base = rm_ipa_alloc(r, 1, RM_GICD_SIZE, RM_GICD_SIZE);
+	r[1] = (struct rm_ipa_range){ vm->gicd_base, RM_GICD_SIZE };
+	vm->gicr_base = rm_ipa_alloc(r, 2, gicr_size, RM_GICR_SIZE);
+	return RM_OK;
+}
+
+/*
  * vm_creation_init() (src/vm_creation/second_vm.c): map the config DT out
  * of the image parcel and parse it.  A DT that cannot be read or parsed is
  * MEM_INVALID; one whose values cannot be used is ARGUMENT_INVALID.
@@ -380,7 +670,7 @@ static uint32_t rm_vm_read_config(struct rm_engine *e, struct rm_vm *vm)
 {
 	struct rm_parcel *image = rm_parcel_lookup(e, vm->image_handle);
 	struct rm_vm_dt_config cfg;
-	uint64_t size;
+	unsigned int i;
 	uint8_t *dt;
 	uint32_t err;
 
@@ -398,20 +688,24 @@ static uint32_t rm_vm_read_config(struct rm_engine *e, struct rm_vm *vm)
 	free(dt);
 	if (err)
 		return err;
-	/* The guest RAM (the whole image parcel) must fit the IPA space. */
-	size = image->total_size;
-	if (cfg.mem_base + size < cfg.mem_base ||
-	    cfg.mem_base + size > RM_SECONDARY_IPA_LIMIT)
-		return RM_ERROR_ARGUMENT_INVALID;
-	if (e->next_virq < RM_FIRST_VCPU_VIRQ ||
-	    e->next_virq > RM_LAST_VCPU_VIRQ)
-		e->next_virq = RM_FIRST_VCPU_VIRQ;
+	if (cfg.mem_base_rounded)
+		rm_count(e, "rm_warn_base_not_2m_aligned", 1);
+	err = rm_vm_place_own(vm, &cfg);
+	if (err)
+		return err;
 	if (e->next_capid < RM_FIRST_VCPU_CAPID)
 		e->next_capid = RM_FIRST_VCPU_CAPID;
+	for (i = 0; i < cfg.nr_vcpus; i++) {
+		if (e->next_virq < RM_FIRST_VCPU_VIRQ ||
+		    e->next_virq > RM_LAST_VCPU_VIRQ)
+			e->next_virq = RM_FIRST_VCPU_VIRQ;
+		vm->vcpu_capids[i] = e->next_capid++;
+		vm->vcpu_virqs[i] = e->next_virq++;
+	}
+	vm->cfg = cfg;
+	vm->nr_vcpus = cfg.nr_vcpus;
 	vm->mem_base = cfg.mem_base;
 	vm->has_vcpu = true;
-	vm->vcpu_capid = e->next_capid++;
-	vm->vcpu_virq = e->next_virq++;
 	return RM_OK;
 }
 
@@ -442,11 +736,11 @@ static void rm_vm_get_hyp_resources(struct rm_engine *e, uint16_t client,
 				    uint16_t seq, const uint8_t *buf,
 				    size_t len)
 {
-	uint8_t reply[4 + RM_RES_ENTRY_LEN] = { 0 };
+	uint8_t reply[4 + RM_MAX_VCPUS * RM_RES_ENTRY_LEN] = { 0 };
 	uint32_t err = RM_OK;
 	struct rm_vm *vm = NULL;
-	uint8_t *entry = reply + 4;
 	size_t reply_len = 4;
+	unsigned int i;
 
 	if (len != 4) {
 		err = RM_ERROR_MSG_INVALID;
@@ -465,13 +759,17 @@ static void rm_vm_get_hyp_resources(struct rm_engine *e, uint16_t client,
 	 * the emulator puts the VM's VMID there.
 	 */
 	if (!err && vm->has_vcpu && client == vm->owner) {
-		put_le32(reply, 1);
-		entry[0] = RM_RES_VIRTUAL_CPU;
-		put_le16(entry + 2, vm->vmid);
-		put_le32(entry + 8, 0);			/* label: vCPU 0 */
-		put_le32(entry + 12, vm->vcpu_capid);	/* capid_lo */
-		put_le32(entry + 24, vm->vcpu_virq);	/* virq_number */
-		reply_len += RM_RES_ENTRY_LEN;
+		for (i = 0; i < vm->nr_vcpus; i++) {
+			uint8_t *entry = reply + reply_len;
+
+			entry[0] = RM_RES_VIRTUAL_CPU;
+			put_le16(entry + 2, vm->vmid);
+			put_le32(entry + 8, i);			/* label */
+			put_le32(entry + 12, vm->vcpu_capids[i]);
+			put_le32(entry + 24, vm->vcpu_virqs[i]);
+			reply_len += RM_RES_ENTRY_LEN;
+		}
+		put_le32(reply, vm->nr_vcpus);
 	}
 	if (err)
 		rm_reply(e, client, RM_VM_GET_HYP_RESOURCES, seq, err, NULL, 0);
@@ -531,10 +829,15 @@ uint16_t rm_engine_vcpu_cap_vm(struct rm_engine *e, uint64_t capid)
 {
 	unsigned int i;
 
-	for (i = 0; i < RM_MAX_VMID; i++)
-		if (e->vms[i].exists && e->vms[i].has_vcpu &&
-		    e->vms[i].vcpu_capid == capid)
-			return e->vms[i].vmid;
+	unsigned int j;
+
+	for (i = 0; i < RM_MAX_VMID; i++) {
+		if (!e->vms[i].exists || !e->vms[i].has_vcpu)
+			continue;
+		for (j = 0; j < e->vms[i].nr_vcpus; j++)
+			if (e->vms[i].vcpu_capids[j] == capid)
+				return e->vms[i].vmid;
+	}
 	return 0;
 }
 

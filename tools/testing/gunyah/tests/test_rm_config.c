@@ -138,6 +138,12 @@ static void test_malformed(void)
 	tap_eq(crashed_not, 2000, "random blobs with a good header are handled");
 }
 
+static size_t build_cfg(const struct rm_test_config *c)
+{
+	memset(blob, 0, sizeof(blob));
+	return rm_test_build_config(blob, sizeof(blob), c);
+}
+
 static void test_parse(void)
 {
 	struct rm_vm_dt_config cfg;
@@ -151,29 +157,126 @@ static void test_parse(void)
 	len = build("qcom,vm-config", 0x40000000ull, 0, true);
 	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_OK,
 	       "/qcom,vm-config is accepted as the real RM does");
-	tap_eq(cfg.mem_base, 0x40000000ull, "base 1 GiB is allowed");
+	tap_eq(cfg.mem_base, 0x40000000ull, "base 1 GiB parses");
 	len = build("gunyah-vm-config", 0x60000000ull, 1, true);
 	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_OK,
 	       "#address-cells = 1 with a 1-cell base-address");
 	tap_eq(cfg.mem_base, 0x60000000ull, "is read");
 	len = build("gunyah-vm-config", 0x60000000ull, 3, true);
-	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_MEM_INVALID,
-	       "#address-cells = 3 is MEM_INVALID");
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_OK,
+	       "#address-cells = 3 parses (fdt_getprop_num() refuses it)");
+	tap_eq(cfg.mem_base, 0x28800000ull,
+	       "and leaves PLATFORM_SVM_IPA_BASE 0x28800000");
 	len = build("gunyah-vm-config", 0, 0, false);
-	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_ARGUMENT_INVALID,
-	       "no memory node is ARGUMENT_INVALID");
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_OK,
+	       "no memory node parses");
+	tap_eq(cfg.mem_base, 0x28800000ull, "with the default base");
 	len = build("vm-config", 0x80000000ull, 0, true);
 	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_ARGUMENT_INVALID,
-	       "no /gunyah-vm-config node is ARGUMENT_INVALID");
+	       "no /gunyah-vm-config node (no vCPU) is ARGUMENT_INVALID");
 	len = build("gunyah-vm-config", 0x3fe00000ull, 0, true);
-	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_ARGUMENT_INVALID,
-	       "a base inside VMMIO [0, 1 GiB) is ARGUMENT_INVALID");
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_OK,
+	       "a base inside [0, 1 GiB) parses (START refuses it)");
 	len = build("gunyah-vm-config", 0x80001000ull, 0, true);
-	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_ARGUMENT_INVALID,
-	       "a base not 2 MiB aligned is ARGUMENT_INVALID");
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_OK,
+	       "a base page aligned, not 2 MiB aligned, parses");
+	tap_ok(cfg.mem_base == 0x80200000ull && cfg.mem_base_rounded,
+	       "aligned up to 2 MiB, with a warning");
+	len = build("gunyah-vm-config", 0x80000800ull, 0, true);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_MEM_INVALID,
+	       "a base not page aligned is MEM_INVALID");
 	len = build("gunyah-vm-config", 1ull << 36, 0, true);
 	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_ARGUMENT_INVALID,
 	       "a base beyond the 36-bit IPA space is ARGUMENT_INVALID");
+}
+
+/* The DT walker's cells and the required nodes. */
+static void test_rules(void)
+{
+	struct rm_test_config c = { .base = 0x80000000ull };
+	struct rm_vm_dt_config cfg;
+	size_t len;
+
+	len = build_cfg(&c);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_OK, "full config");
+	tap_ok(cfg.has_gic && cfg.gic_has_reg &&
+	       cfg.gicd_base == 0x08000000ull &&
+	       cfg.gicr_base == 0x080a0000ull,
+	       "the GIC named by interrupt-parent, with reg at QEMU's addresses");
+	tap_ok(cfg.has_psci && cfg.has_chosen && cfg.proxy,
+	       "PSCI, /chosen and proxy scheduling are seen");
+
+	c.config_last = true;
+	len = build_cfg(&c);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_OK,
+	       "/gunyah-vm-config after /cpus still parses");
+	tap_eq(cfg.mem_base, 0x28800000ull,
+	       "but its 2-cell base-address is read with /cpus' 1 cell: default base");
+	c.config_last = false;
+
+	c.no_cpus = true;
+	len = build_cfg(&c);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_MEM_INVALID,
+	       "no /cpus is MEM_INVALID (parse_vcpus)");
+	c.no_cpus = false;
+
+	c.nr_cpus = 4;
+	len = build_cfg(&c);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_OK, "four cpu nodes");
+	tap_eq(cfg.nr_vcpus, 4, "are four vCPUs");
+	c.no_enable_method = true;
+	len = build_cfg(&c);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_MEM_INVALID,
+	       "a second cpu without enable-method or status is MEM_INVALID");
+	c.no_enable_method = false;
+	c.nr_cpus = RM_MAX_VCPUS + 1;
+	len = build_cfg(&c);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_ARGUMENT_INVALID,
+	       "more vCPUs than cores is ARGUMENT_INVALID");
+	c.nr_cpus = 0;
+
+	c.no_psci = true;
+	len = build_cfg(&c);
+	tap_ok(!rm_vm_config_parse(blob, len, &cfg) && !cfg.has_psci,
+	       "no psci node: no PSCI");
+	c.no_psci = false;
+
+	c.gic_no_reg = true;
+	len = build_cfg(&c);
+	tap_ok(!rm_vm_config_parse(blob, len, &cfg) && cfg.has_gic &&
+	       !cfg.gic_has_reg, "a GIC without reg is for the RM to place");
+	c.gic_no_reg = false;
+	c.no_gic = true;
+	len = build_cfg(&c);
+	tap_ok(!rm_vm_config_parse(blob, len, &cfg) && !cfg.has_gic,
+	       "no GIC node parses, without a GIC (START refuses it)");
+	c.no_gic = false;
+	c.no_interrupt_parent = true;
+	len = build_cfg(&c);
+	tap_ok(!rm_vm_config_parse(blob, len, &cfg) && !cfg.has_gic,
+	       "a GIC no interrupt-parent names is not the VM's GIC");
+	c.no_interrupt_parent = false;
+
+	c.no_chosen = true;
+	len = build_cfg(&c);
+	tap_ok(!rm_vm_config_parse(blob, len, &cfg) && !cfg.has_chosen,
+	       "no /chosen is noticed");
+	c.no_chosen = false;
+
+	c.nr_shm = 2;
+	c.shm[0].label = 7;
+	c.shm[0].base = 0x90000000ull;
+	c.shm[1].label = 8;
+	len = build_cfg(&c);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_OK, "shm vdevices");
+	tap_ok(cfg.nr_shm == 2 && cfg.shm[0].label == 7 &&
+	       cfg.shm[0].base == 0x90000000ull && !cfg.shm[0].allocate &&
+	       cfg.shm[1].label == 8 && cfg.shm[1].allocate,
+	       "with their labels, a fixed base and an allocate-base");
+	c.shm[0].base = 0x90000800ull;
+	len = build_cfg(&c);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_MEM_INVALID,
+	       "an shm base not page aligned is MEM_INVALID");
 }
 
 int main(void)
@@ -181,5 +284,6 @@ int main(void)
 	test_reader();
 	test_malformed();
 	test_parse();
+	test_rules();
 	return tap_done();
 }

@@ -128,9 +128,10 @@ static void test_lifecycle(void)
 	reset_vm(&t, 0x80);
 	put_config_dt(&t, 16 * 4096 + 8192, 0x20000000);
 	config_image(&t, VMID_HLOS, 0x80, image, 8192, 8192);
-	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_INIT, 0x80),
-	       RM_ERROR_ARGUMENT_INVALID,
-	       "INIT with base-address inside VMMIO is ARGUMENT_INVALID");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_INIT, 0x80), RM_OK,
+	       "INIT with base-address inside VMMIO succeeds");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_ERROR_NORESOURCE,
+	       "but START cannot put the image in the reserved range");
 	reset_vm(&t, 0x80);
 	put_config_dt(&t, 16 * 4096 + 8192, TEST_VM_BASE);
 	t.nr_notifs = 0;
@@ -364,6 +365,180 @@ static void test_image_rules(void)
 	}
 }
 
+/* Lend (or share) pages to @vmid alone with @label and @rights. */
+static uint32_t labelled_parcel(struct rm_test *t, uint32_t msg_id,
+				uint16_t vmid, uint32_t label, uint8_t rights,
+				uint64_t first_page, uint64_t count)
+{
+	struct mem_acl acl[2] = { { vmid, rights },
+				  { VMID_HLOS, RM_RIGHTS_RW } };
+	struct mem_sgl sgl = { TEST_RAM_BASE + first_page * 4096,
+			       count * 4096 };
+	uint8_t buf[128];
+	size_t len;
+
+	len = build_mem_req(buf, RM_MEM_TYPE_NORMAL, 0, label, acl,
+			    msg_id == RM_MEM_SHARE ? 2 : 1, &sgl, 1, 0, NULL);
+	if (rm_call(t, VMID_HLOS, msg_id, buf, len) || t->reply_len != 4)
+		return ~0u;
+	return get_le32(t->reply);
+}
+
+/*
+ * ALLOCATE VM 0x80, lend it pages [0, 16) as its image with config @c at
+ * 4096, CONFIG_IMAGE and INIT; returns INIT's answer.
+ */
+static uint32_t setup_vm(struct rm_test *t, const struct rm_test_config *c,
+			 uint32_t *image)
+{
+	rm_test_init(t);
+	vm_op(t, VMID_HLOS, RM_VM_ALLOCATE, 0);
+	simple_parcel(t, RM_MEM_LEND, 0x80, 0, 16, image);
+	rm_test_build_config(t->ram + 4096, 4096, c);
+	config_image(t, VMID_HLOS, 0x80, *image, 4096, 4096);
+	return vm_op(t, VMID_HLOS, RM_VM_INIT, 0x80);
+}
+
+/* What START makes of the config DT: vCPUs, vGIC, info page, base. */
+static void test_config_start(void)
+{
+	struct rm_test_config c = { .base = 0x40000000ull };
+	struct rm_test t;
+	uint32_t image;
+
+	tap_eq(setup_vm(&t, &c, &image), RM_OK, "INIT, base 0x40000000");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_ERROR_NORESOURCE,
+	       "START: the RM's info page at 0x40000000 is in the way");
+	rm_test_fini(&t);
+
+	c.base = 0x40200000ull;
+	c.nr_cpus = 2;
+	tap_eq(setup_vm(&t, &c, &image), RM_OK, "INIT, base 0x40200000");
+	vm_op(&t, VMID_HLOS, RM_VM_GET_HYP_RESOURCES, 0x80);
+	tap_ok(get_le32(t.reply) == 2 && t.reply_len == 4 + 2 * 44 &&
+	       get_le32(t.reply + 4 + 8) == 0 &&
+	       get_le32(t.reply + 4 + 44 + 8) == 1,
+	       "two cpu nodes: two VIRTUAL_CPU resources, labels 0 and 1");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_OK, "START works");
+	tap_ok(t.last_boot.nr_vcpus == 2 && t.last_boot.has_psci &&
+	       t.last_boot.info_ipa == 0x40000000ull &&
+	       t.last_boot.gicd_base == 0x08000000ull &&
+	       t.last_boot.gicr_base == 0x080a0000ull &&
+	       t.last_boot.mem_base == 0x40200000ull,
+	       "boot: two vCPUs, PSCI, info page, the GIC at its reg");
+	rm_test_fini(&t);
+
+	c = (struct rm_test_config){ .base = 0x80000000ull,
+				     .gic_no_reg = true, .no_psci = true };
+	setup_vm(&t, &c, &image);
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_OK,
+	       "START with a GIC without reg");
+	tap_ok(t.last_boot.gicd_base == 0x40010000ull &&
+	       t.last_boot.gicr_base == 0x40020000ull &&
+	       !t.last_boot.has_psci,
+	       "GICD at 0x40010000 after the info page, GICR after it; no PSCI");
+	rm_test_fini(&t);
+
+	c = (struct rm_test_config){ .base = 0x80000000ull, .no_gic = true };
+	tap_eq(setup_vm(&t, &c, &image), RM_OK, "INIT without a GIC node");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_ERROR_NORESOURCE,
+	       "START: invalid or missing VGIC node is NORESOURCE");
+	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_INIT_FAILED,
+	       "and the VM is INIT_FAILED");
+	rm_test_fini(&t);
+
+	c = (struct rm_test_config){ .base = 0x80000000ull, .no_chosen = true };
+	setup_vm(&t, &c, &image);
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_ERROR_NORESOURCE,
+	       "START without /chosen is NORESOURCE");
+	rm_test_fini(&t);
+
+	c = (struct rm_test_config){ .base = 0x80000000ull,
+				     .config_last = true };
+	tap_eq(setup_vm(&t, &c, &image), RM_OK,
+	       "INIT with /gunyah-vm-config after /cpus");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_ERROR_NORESOURCE,
+	       "START fails: the base fell back to 0x28800000");
+	rm_test_fini(&t);
+
+	c = (struct rm_test_config){ .base = 0x80000000ull, .no_cpus = true };
+	tap_eq(setup_vm(&t, &c, &image), RM_ERROR_MEM_INVALID,
+	       "INIT without /cpus is MEM_INVALID");
+	rm_test_fini(&t);
+
+	c = (struct rm_test_config){ .base = 0x1000000000ull };
+	tap_eq(setup_vm(&t, &c, &image), RM_ERROR_ARGUMENT_INVALID,
+	       "INIT with base 64 GiB is ARGUMENT_INVALID");
+	rm_test_fini(&t);
+}
+
+/* Which parcels START (and a READY VM) accepts, and where. */
+static void test_config_parcels(void)
+{
+	struct rm_test_config c = { .base = 0x80000000ull, .nr_shm = 1,
+				    .shm = { { 5, 0x90000000ull } } };
+	uint32_t image, priv, shm, other, shared_priv, late, err;
+	const struct rm_guest_region *r = NULL;
+	uint8_t req[RM_NOTIFY_REQ_LEN + 8] = { 0 };
+	struct rm_test t;
+	unsigned int i;
+
+	setup_vm(&t, &c, &image);
+	priv = labelled_parcel(&t, RM_MEM_LEND, 0x80, 0, RM_RIGHTS_RWX, 16, 4);
+	shm = labelled_parcel(&t, RM_MEM_SHARE, 0x80, 5, RM_RIGHTS_RW, 20, 2);
+	other = labelled_parcel(&t, RM_MEM_LEND, 0x80, 9, RM_RIGHTS_RWX,
+				22, 2);
+	shared_priv = labelled_parcel(&t, RM_MEM_SHARE, 0x80, 0,
+				      RM_RIGHTS_RWX, 24, 2);
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_OK,
+	       "START with private, shm, unwanted parcels");
+	tap_eq(t.last_boot.nr_regions, 3, "three regions");
+	for (i = 0; i < t.last_boot.nr_regions; i++)
+		if (t.last_regions[i].guest_ipa == 0x80010000ull)
+			r = &t.last_regions[i];
+	tap_ok(r && r->size == 4 * 4096 && r->rights == RM_RIGHTS_RWX &&
+	       r->primary_ipa == TEST_RAM_BASE + 16 * 4096,
+	       "the private parcel right after the image");
+	for (i = 0, r = NULL; i < t.last_boot.nr_regions; i++)
+		if (t.last_regions[i].guest_ipa == 0x90000000ull)
+			r = &t.last_regions[i];
+	tap_ok(r && r->size == 2 * 4096 && r->rights == RM_RIGHTS_RW,
+	       "the shared shm parcel at its fixed base, with its rights");
+	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, priv, 0),
+	       RM_ERROR_MEM_INUSE, "the private parcel is in use");
+	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, other, 0), RM_OK,
+	       "a parcel with a label no vdevice names was not accepted");
+	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, shared_priv, 0),
+	       RM_OK, "nor an unlabelled SHARE (not private)");
+	(void)shm;
+	rm_test_fini(&t);
+
+	/* A READY VM: NOTIFY(SHARED) accepts label-matched parcels only. */
+	setup_vm(&t, &c, &image);
+	late = labelled_parcel(&t, RM_MEM_LEND, 0x80, 5, RM_RIGHTS_RW, 20, 2);
+	put_le32(req, late);
+	req[4] = RM_NOTIFY_FLAG_SHARED;
+	put_le16(req + RM_NOTIFY_REQ_LEN, 1);
+	put_le16(req + RM_NOTIFY_REQ_LEN + 4, 0x80);
+	t.nr_notifs = 0;
+	err = rm_call(&t, VMID_HLOS, RM_MEM_NOTIFY, req, sizeof(req));
+	rm_collect(&t, VMID_HLOS);
+	tap_ok(err == RM_OK && last_notif(&t, RM_NOTIF_MEM_ACCEPTED),
+	       "NOTIFY(SHARED) of an shm-labelled parcel to a READY VM: accepted");
+	other = labelled_parcel(&t, RM_MEM_LEND, 0x80, 9, RM_RIGHTS_RW, 22, 2);
+	put_le32(req, other);
+	tap_eq(rm_call(&t, VMID_HLOS, RM_MEM_NOTIFY, req, sizeof(req)),
+	       RM_ERROR_MEM_RELEASED,
+	       "one no vdevice names is not: MEM_RELEASED");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_OK, "START");
+	for (i = 0, r = NULL; i < t.last_boot.nr_regions; i++)
+		if (t.last_regions[i].guest_ipa == 0x90000000ull)
+			r = &t.last_regions[i];
+	tap_ok(r && r->primary_ipa == TEST_RAM_BASE + 20 * 4096,
+	       "the parcel accepted while READY is at its base");
+	rm_test_fini(&t);
+}
+
 int main(void)
 {
 	test_allocate();
@@ -371,5 +546,7 @@ int main(void)
 	test_guest_exit();
 	test_deferred_order();
 	test_image_rules();
+	test_config_start();
+	test_config_parcels();
 	return tap_done();
 }
