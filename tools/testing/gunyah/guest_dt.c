@@ -2,12 +2,18 @@
 /*
  * Device tree of the primary VM.
  *
- * The /hypervisor node follows the v17 binding
- * Documentation/devicetree/bindings/firmware/gunyah-hypervisor.yaml:
- * compatible "gunyah-hypervisor", #address-cells 2, #size-cells 0, and a
- * "gunyah-resource-mgr" child with compatible "gunyah-resource-manager",
- * reg = TX then RX message-queue capability IDs, interrupts = TX then RX
- * queue interrupts (edge rising, as in the binding's example).
+ * The /hypervisor node has the shape the real RM gives the primary VM
+ * (quic/gunyah-resource-manager bf31a9a, src/vm_dt/vm_dt.c:
+ * vm_dt_generate_root_properties(), vm_dt_generate_rm_rpc_node(),
+ * vm_dt_add_rm_overlay_support(); the compatibles of the RM link come from
+ * src/vm_config/vm_config.c, the HLOS rm_rpc_data_t).  The kernel must find
+ * Gunyah and its RM from exactly this.
+ *
+ * PSCI is "smc": on the QEMU platform the primary's DT is QEMU's, and QEMU
+ * with EL2 enabled and no EL3 offers PSCI over SMC, which Gunyah's vPSCI
+ * serves.  KVM serves PSCI over SMC the same as over HVC (handle_smc() in
+ * arch/arm64/kvm/handle_exit.c steps the PC and calls the SMCCC handler),
+ * and its SMCCC filter forwards the Gunyah ranges for both conduits.
  */
 #include <stdio.h>
 
@@ -78,7 +84,7 @@ static void build_devices(struct fdt *fdt, const struct guest_dt_info *info)
 
 	fdt_begin_node(fdt, "psci");
 	fdt_prop_strings(fdt, "compatible", psci_compat, 2);
-	fdt_prop_string(fdt, "method", "hvc");
+	fdt_prop_string(fdt, "method", "smc");
 	fdt_end_node(fdt);
 
 	snprintf(name, sizeof(name), "intc@%llx",
@@ -116,8 +122,32 @@ static void build_devices(struct fdt *fdt, const struct guest_dt_info *info)
 	fdt_end_node(fdt);
 }
 
-static void build_hypervisor(struct fdt *fdt, const struct guest_dt_info *info)
+/* vm_dt.c vm_dt_generate_root_properties(): /hypervisor/qcom,gunyah-vm */
+static void build_gunyah_vm(struct fdt *fdt)
 {
+	static const char *const compat[] = {
+		"qcom,gunyah-vm-id-1.0", "qcom,gunyah-vm-id"
+	};
+
+	fdt_begin_node(fdt, "qcom,gunyah-vm");
+	fdt_prop_strings(fdt, "compatible", compat, 2);
+	fdt_prop_u32(fdt, "qcom,vmid", GUEST_PRIMARY_VMID);
+	fdt_prop_string(fdt, "qcom,vendor", "Qualcomm");
+	fdt_end_node(fdt);
+}
+
+/*
+ * vm_dt.c vm_dt_generate_rm_rpc_node(): the node is named after the TX
+ * capability ID in 16 hex digits; reg is a u64 array { TX, RX }, then the
+ * TX and RX interrupts and the vm_dt_add_rm_overlay_support() properties,
+ * in that order.
+ */
+static void build_rm_rpc(struct fdt *fdt, const struct guest_dt_info *info)
+{
+	static const char *const compat[] = {
+		"gunyah-resource-manager", "qcom,resource-manager-1-0",
+		"qcom,resource-manager"
+	};
 	uint32_t reg[4] = {
 		(uint32_t)(info->rm_tx_capid >> 32), (uint32_t)info->rm_tx_capid,
 		(uint32_t)(info->rm_rx_capid >> 32), (uint32_t)info->rm_rx_capid,
@@ -126,19 +156,36 @@ static void build_hypervisor(struct fdt *fdt, const struct guest_dt_info *info)
 		GIC_SPI, GUEST_RM_TX_SPI, IRQ_TYPE_EDGE_RISING,
 		GIC_SPI, GUEST_RM_RX_SPI, IRQ_TYPE_EDGE_RISING,
 	};
-	char name[48];
+	char name[64];
+
+	snprintf(name, sizeof(name), "qcom,resource-manager-rpc@%016llx",
+		 (unsigned long long)info->rm_tx_capid);
+	fdt_begin_node(fdt, name);
+	fdt_prop_strings(fdt, "compatible", compat, 3);
+	fdt_prop_cells(fdt, "reg", reg, 4);
+	fdt_prop_cells(fdt, "interrupts", irqs, 6);
+	fdt_prop_u32(fdt, "qcom,free-irq-start", GUEST_RM_FREE_IRQ_START);
+	fdt_prop_empty(fdt, "qcom,is-full-duplex");
+	fdt_prop_u32(fdt, "qcom,tx-message-size", GUEST_RM_MSG_SIZE);
+	fdt_prop_u32(fdt, "qcom,rx-message-size", GUEST_RM_MSG_SIZE);
+	fdt_prop_u32(fdt, "qcom,tx-queue-depth", GUEST_RM_QUEUE_DEPTH);
+	fdt_prop_u32(fdt, "qcom,rx-queue-depth", GUEST_RM_QUEUE_DEPTH);
+	fdt_end_node(fdt);
+}
+
+static void build_hypervisor(struct fdt *fdt, const struct guest_dt_info *info)
+{
+	static const char *const compat[] = {
+		"qcom,gunyah-hypervisor-1.0", "qcom,gunyah-hypervisor",
+		"simple-bus"
+	};
 
 	fdt_begin_node(fdt, "hypervisor");
 	fdt_prop_u32(fdt, "#address-cells", 2);
 	fdt_prop_u32(fdt, "#size-cells", 0);
-	fdt_prop_string(fdt, "compatible", "gunyah-hypervisor");
-	snprintf(name, sizeof(name), "gunyah-resource-mgr@%llx",
-		 (unsigned long long)info->rm_tx_capid);
-	fdt_begin_node(fdt, name);
-	fdt_prop_string(fdt, "compatible", "gunyah-resource-manager");
-	fdt_prop_cells(fdt, "interrupts", irqs, 6);
-	fdt_prop_cells(fdt, "reg", reg, 4);
-	fdt_end_node(fdt);
+	fdt_prop_strings(fdt, "compatible", compat, 3);
+	build_gunyah_vm(fdt);
+	build_rm_rpc(fdt, info);
 	fdt_end_node(fdt);
 }
 

@@ -22,9 +22,21 @@
 
 /* SPI numbers (GIC INTID - 32) */
 #define GUEST_UART_SPI		1u
-#define GUEST_RM_TX_SPI		3u	/* as in the binding's example */
-#define GUEST_RM_RX_SPI		4u
-#define GUEST_NR_IRQS		96u	/* 32 private + 64 SPIs */
+/*
+ * The RM link's interrupts: those the real RM gives the primary VM on the
+ * QEMU platform (virtual IRQs 960 and 961), and the first INTID it leaves
+ * free (src/vm_dt/vm_dt.c vm_dt_add_rm_overlay_support()).
+ */
+#define GUEST_RM_TX_SPI		928u
+#define GUEST_RM_RX_SPI		929u
+#define GUEST_RM_FREE_IRQ_START	960u
+/* The vGIC's interrupt count: 32 private + SPIs, a multiple of 32. */
+#define GUEST_NR_IRQS		992u
+
+/* The RM link: 240-byte messages, 8 deep each way (include/rm-rpc.h) */
+#define GUEST_RM_MSG_SIZE	240u
+#define GUEST_RM_QUEUE_DEPTH	8u
+#define GUEST_PRIMARY_VMID	3u	/* VMID_HLOS, include/rm_types.h */
 
 struct guest_dt_info {
 	uint64_t ram_base;
