@@ -15,11 +15,44 @@
 #include <unistd.h>
 
 #include "emu.h"
+#include "unmapped.h"
 
 static struct emu the_emu;
 static pthread_mutex_t finish_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct termios saved_termios;
 static bool termios_saved;
+
+/*
+ * primary_pages_unmapped comes from what is really missing from the
+ * primary's stage 2, i.e. what the kernel has PROT_NONE (or nothing) in
+ * our mapping of its RAM, never from the RM's parcel ledger: a page the
+ * RM thinks it gave back but that stayed unmapped must show.  With @lines,
+ * also print one "unmapped ipa" line per missing range.
+ */
+static void update_unmapped(struct emu *emu, FILE *lines)
+{
+	uint64_t bytes = UNMAPPED_ERROR;
+	FILE *maps;
+
+	if (!emu->ram)
+		return;
+	maps = fopen("/proc/self/maps", "r");
+	if (maps) {
+		bytes = lines ? unmapped_print(maps, (uintptr_t)emu->ram,
+					       emu->ram_size, emu->ram_base,
+					       lines) :
+				unmapped_scan(maps, (uintptr_t)emu->ram,
+					      emu->ram_size, emu->ram_base,
+					      NULL, NULL);
+		fclose(maps);
+	}
+	if (bytes == UNMAPPED_ERROR) {
+		fprintf(stderr, "gunyah-emu: cannot read /proc/self/maps\n");
+		return;
+	}
+	counter_set(&emu->counters, "primary_pages_unmapped",
+		    (int64_t)(bytes / 4096));
+}
 
 static void write_counters_file(struct emu *emu)
 {
@@ -39,12 +72,25 @@ static void write_counters_file(struct emu *emu)
 
 void emu_finish(struct emu *emu, int code, const char *why)
 {
+	unsigned int tries;
+
 	/* The first caller wins; later ones wait to be killed by _exit(). */
 	pthread_mutex_lock(&finish_lock);
 	if (termios_saved)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+	/*
+	 * Keep the memory map still while it is read: take the lock the RM
+	 * maps and unmaps under, and keep it, since we exit.  Do not wait
+	 * for ever: our caller may hold it.
+	 */
+	for (tries = 0; tries < 100; tries++) {
+		if (!pthread_mutex_trylock(&emu->lock))
+			break;
+		usleep(1000);
+	}
 	fflush(stdout);
 	fprintf(stderr, "\ngunyah-emu: %s, exit code %d\n", why, code);
+	update_unmapped(emu, stderr);
 	counters_print(&emu->counters, stderr);
 	write_counters_file(emu);
 	_exit(code);
@@ -132,10 +178,12 @@ static void *signal_thread(void *arg)
 	for (;;) {
 		if (sigwait(&set, &sig))
 			continue;
-		if (sig == SIGUSR1)
-			write_counters_file(emu);
-		else
+		if (sig != SIGUSR1)
 			emu_finish(emu, 128 + sig, "interrupted");
+		pthread_mutex_lock(&emu->lock);
+		update_unmapped(emu, NULL);
+		pthread_mutex_unlock(&emu->lock);
+		write_counters_file(emu);
 	}
 }
 
@@ -428,7 +476,7 @@ int main(int argc, char **argv)
 		"pages_lent", "pages_shared", "pages_reclaimed",
 		"primary_pages_unmapped", "primary_blocked_accesses",
 		"vm_started", "secondary_vcpu_runs", "secondary_vmmio_exits",
-		"secondary_powered_off",
+		"secondary_powered_off", "rm_remap_failures",
 	};
 	struct emu *emu = &the_emu;
 	struct rm_engine_config rm_config;
