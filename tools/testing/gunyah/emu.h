@@ -43,6 +43,7 @@ struct secondary {
 	struct kvm_run *run;
 	size_t run_size;
 	bool running;		/* a primary vCPU thread is in KVM_RUN */
+	pthread_t caller;	/* that thread, while running */
 	bool exited;		/* powered off for good, or stopped */
 	bool mmio_read;		/* a vmmio_read awaits its value */
 };
@@ -119,6 +120,7 @@ void emu_set_spi(struct emu *emu, unsigned int spi, bool level);
 int secondary_start(void *ctx, const struct rm_vm_boot *boot);
 void secondary_stop(void *ctx, uint16_t vmid);
 void secondary_destroy(void *ctx, uint16_t vmid);
+void secondary_wake_callers(struct emu *emu);
 uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 			    const uint64_t resume[3], uint64_t out[4],
 			    uint32_t *exit_type);

@@ -26,11 +26,10 @@
 #include <unistd.h>
 
 #include "emu.h"
+#include "run_slice.h"
 
 /* The QEMU platform's VMMIO range of a secondary VM */
 #define SECONDARY_VMMIO_END	BIT_ULL(30)
-/* Longest a vcpu_run keeps the guest before returning "ready" */
-#define SECONDARY_SLICE_NS	10000000L
 #define SECONDARY_KICK_SIGNAL	SIGUSR2
 
 /* Per primary-vCPU thread: the timer that bounds one vcpu_run. */
@@ -60,9 +59,12 @@ static void kick_install(void)
 		perror("gunyah-emu: sigaction");
 }
 
-static int kick_arm(struct kvm_run *run)
+static int kick_arm(struct kvm_run *run, uint64_t ns)
 {
-	struct itimerspec its = { .it_value.tv_nsec = SECONDARY_SLICE_NS };
+	struct itimerspec its = {
+		.it_value.tv_sec = (time_t)(ns / 1000000000u),
+		.it_value.tv_nsec = (long)(ns % 1000000000u),
+	};
 	struct sigevent sev;
 
 	pthread_once(&kick_once, kick_install);
@@ -248,15 +250,12 @@ static bool secondary_run_once(struct emu *emu, struct secondary *sec,
 {
 	struct kvm_run *run = sec->run;
 	uint64_t value = 0;
-	int ret, err;
+	int err;
 
+	/* The kick timer, armed by our caller, bounds all of this. */
 	for (;;) {
-		err = kick_arm(run);
-		ret = err ? -1 : ioctl(sec->vcpu_fd, KVM_RUN, 0);
-		if (ret < 0 && !err)
+		if (ioctl(sec->vcpu_fd, KVM_RUN, 0) < 0) {
 			err = -errno;
-		kick_disarm(run);
-		if (ret < 0) {
 			if (err == -EINTR || err == -EAGAIN)
 				return false;
 			fprintf(stderr, "gunyah-emu: VM %u KVM_RUN: %s\n",
@@ -307,15 +306,59 @@ static bool secondary_run_once(struct emu *emu, struct secondary *sec,
 	}
 }
 
+static uint64_t host_cntfrq(void)
+{
+	uint64_t freq = 0;
+
+#ifdef __aarch64__
+	asm volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+#endif
+	return freq;
+}
+
+/*
+ * How long this vcpu_run may run the guest: the calling primary vCPU's
+ * time slice, cut short by its own virtual timer (run_slice.h).  Read
+ * on the caller's thread, where the primary vCPU is not running.
+ */
+static uint64_t secondary_slice_ns(struct vcpu *caller)
+{
+	uint64_t ctl, cval, cnt;
+
+	if (!caller || vcpu_get_reg(caller, KVM_REG_ARM_TIMER_CTL, &ctl) ||
+	    vcpu_get_reg(caller, KVM_REG_ARM_TIMER_CVAL, &cval) ||
+	    vcpu_get_reg(caller, KVM_REG_ARM_TIMER_CNT, &cnt))
+		return RUN_SLICE_NS;
+	return run_slice_ns(ctl, cval, cnt, host_cntfrq());
+}
+
+/*
+ * An interrupt for the primary VM: the real hypervisor's vcpu_wakeup()
+ * ends the directed yield of a primary vCPU in vcpu_run (run_slice.h).
+ * Called with emu->lock held.  The emulator does not read the SPI's
+ * routing: every primary vCPU in vcpu_run is woken.
+ */
+void secondary_wake_callers(struct emu *emu)
+{
+	unsigned int i;
+
+	for (i = 0; i < EMU_MAX_SECONDARIES; i++) {
+		struct secondary *sec = &emu->secondaries[i];
+
+		if (sec->used && sec->running)
+			pthread_kill(sec->caller, SECONDARY_KICK_SIGNAL);
+	}
+}
+
 uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 			    const uint64_t resume[3], uint64_t out[4],
 			    uint32_t *exit_type)
 {
 	struct secondary *sec = secondary_find(ctx, vmid);
 	struct emu *emu = ctx;
+	uint64_t slice_ns;
 	bool event;
 
-	(void)vcpu;
 	memset(out, 0, 4 * sizeof(*out));
 	if (!sec) {
 		/* Not started: the vCPU is off until START powers it on. */
@@ -335,10 +378,27 @@ uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 		memcpy(sec->run->mmio.data, &resume[0], sizeof(resume[0]));
 		sec->mmio_read = false;
 	}
+	slice_ns = secondary_slice_ns(vcpu);
+	if (!slice_ns) {
+		/* scheduler_yield_to(): a wakeup is pending, no yield */
+		counter_add(&emu->counters, "secondary_vcpu_preemptions", 1);
+		out[0] = GH_VCPU_STATE_READY;
+		return GH_OK;
+	}
+	/*
+	 * Arm before others can see us running: a wakeup from
+	 * secondary_wake_callers() then always finds the kvm_run to stop.
+	 */
+	if (kick_arm(sec->run, slice_ns)) {
+		out[0] = GH_VCPU_STATE_FAULT;
+		return GH_OK;
+	}
 	sec->running = true;
+	sec->caller = pthread_self();
 	pthread_mutex_unlock(&emu->lock);
 	event = secondary_run_once(emu, sec, out, exit_type);
 	pthread_mutex_lock(&emu->lock);
+	kick_disarm(sec->run);
 	sec->running = false;
 	pthread_cond_broadcast(&emu->secondary_idle);
 	if (event) {

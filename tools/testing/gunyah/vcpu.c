@@ -68,6 +68,9 @@ void emu_set_spi(struct emu *emu, unsigned int spi, bool level)
 	if (ioctl(emu->vm_fd, KVM_IRQ_LINE, &irq))
 		fprintf(stderr, "gunyah-emu: KVM_IRQ_LINE %u: %s\n", spi,
 			strerror(errno));
+	/* A primary vCPU lending its time to a secondary wakes up. */
+	if (level)
+		secondary_wake_callers(emu);
 }
 
 static void vcpu_hypercall(struct vcpu *vcpu)
