@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "emu.h"
@@ -126,6 +127,58 @@ static bool rm_can_receive(void *ctx, uint16_t vmid)
 {
 	(void)ctx;
 	return vmid == VMID_HLOS;
+}
+
+/*
+ * The real RM does some work after the call that caused it has returned:
+ * it hears of a VM's exit from a hypervisor event and finishes VM_RESET
+ * later (see the facts in emulator.rst).  The engine queues such steps;
+ * this thread runs them RM_DEFERRED_DELAY_MS after they were queued, so
+ * their notifications reach the guest after the vcpu_run or the RPC that
+ * caused them has returned, and a guest that does not wait for them sees
+ * what it would on the real RM.
+ */
+#define RM_DEFERRED_DELAY_MS	10
+
+static struct timespec deferred_due;
+static bool deferred_armed;
+static pthread_cond_t deferred_cond;
+
+/* engine ops: called with emu->lock held */
+static void rm_deferred_queued(void *ctx)
+{
+	(void)ctx;
+	if (deferred_armed)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &deferred_due);
+	deferred_due.tv_nsec += RM_DEFERRED_DELAY_MS * 1000000L;
+	if (deferred_due.tv_nsec >= 1000000000L) {
+		deferred_due.tv_sec++;
+		deferred_due.tv_nsec -= 1000000000L;
+	}
+	deferred_armed = true;
+	pthread_cond_signal(&deferred_cond);
+}
+
+static void *rm_deferred_thread(void *arg)
+{
+	struct emu *emu = arg;
+
+	pthread_mutex_lock(&emu->lock);
+	for (;;) {
+		while (!deferred_armed)
+			pthread_cond_wait(&deferred_cond, &emu->lock);
+		if (pthread_cond_timedwait(&deferred_cond, &emu->lock,
+					   &deferred_due) != ETIMEDOUT)
+			continue;
+		/* Steps queued by these wait for the next round. */
+		deferred_armed = false;
+		rm_engine_run_deferred(emu->rm);
+		gh_hyp_pump(&emu->hyp);
+		if (rm_engine_has_deferred(emu->rm))
+			rm_deferred_queued(emu);
+	}
+	return NULL;
 }
 
 static void *stdin_thread(void *arg)
@@ -490,6 +543,7 @@ int main(int argc, char **argv)
 		.vm_start = secondary_start,
 		.vm_stop = secondary_stop,
 		.vm_destroy = secondary_destroy,
+		.deferred_queued = rm_deferred_queued,
 	};
 	struct gh_guest_ops guest_ops = {
 		.ctx = emu,
@@ -499,6 +553,7 @@ int main(int argc, char **argv)
 		.vcpu_run = secondary_vcpu_run,
 	};
 	struct kvm_userspace_memory_region region = { 0 };
+	pthread_condattr_t cattr;
 	uint64_t entry, dtb;
 	pthread_t thread;
 	unsigned int i;
@@ -506,6 +561,9 @@ int main(int argc, char **argv)
 
 	pthread_mutex_init(&emu->lock, NULL);
 	pthread_cond_init(&emu->secondary_idle, NULL);
+	pthread_condattr_init(&cattr);
+	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
+	pthread_cond_init(&deferred_cond, &cattr);
 	counters_init(&emu->counters);
 	for (i = 0; i < ARRAY_SIZE(always_printed); i++)
 		counter_set(&emu->counters, always_printed[i], 0);
@@ -585,6 +643,7 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (pthread_create(&thread, NULL, signal_thread, emu) ||
 	    pthread_create(&thread, NULL, stdin_thread, emu) ||
+	    pthread_create(&thread, NULL, rm_deferred_thread, emu) ||
 	    (emu->opts.timeout &&
 	     pthread_create(&thread, NULL, timeout_thread, emu)))
 		die("pthread_create");

@@ -115,15 +115,6 @@ static void gh_msgq_recv(struct gh_hyp *h, void *vcpu, uint64_t regs[8])
 	if (err)
 		goto out;
 	msg = msgq_peek(&h->from_rm, &len);
-	if (!msg && rm_engine_has_deferred(h->rm)) {
-		/*
-		 * Stopgap until a timer runs the RM's deferred work: do it
-		 * when the guest polls an empty queue, i.e. waits for it.
-		 */
-		rm_engine_run_deferred(h->rm);
-		gh_hyp_pump(h);
-		msg = msgq_peek(&h->from_rm, &len);
-	}
 	if (!msg) {
 		err = GH_ERROR_MSGQUEUE_EMPTY;
 		goto out;

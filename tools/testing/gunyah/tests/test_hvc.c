@@ -3,6 +3,7 @@
  * Gunyah hypercalls and the RM message queues, with a fake guest whose
  * virtual addresses [VA_BASE, VA_BASE + sizeof(guest)) are valid.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "fdt.h"
@@ -132,9 +133,6 @@ static void test_vcpu_run(void)
 	       "a guest power-off is powered_off, exited");
 	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_RUNNING,
 	       "the RM hears of it later");
-	rm_engine_run_deferred(t.rm);
-	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_EXITED,
-	       "and moves the VM to EXITED");
 }
 
 /* Put a GET_VMID request at guest VA_BASE and send it. */
@@ -151,6 +149,34 @@ static uint64_t recv(uint64_t *regs, uint64_t size)
 	call(regs, GH_FN_HYPERCALL(GH_HVC_MSGQ_RECV), GH_RM_RX_CAPID,
 	     VA_BASE + 4096, size, 0);
 	return regs[0];
+}
+
+/*
+ * The RM hears of the power-off after vcpu_run has returned, as the real
+ * RM does, when the emulator's timer runs its deferred work: not sooner
+ * because the guest polls the RX queue.
+ */
+static void test_deferred_exit(void)
+{
+	bool status = false, exited = false;
+	uint64_t regs[8];
+	uint32_t id;
+
+	tap_eq(recv(regs, 240), GH_ERROR_MSGQUEUE_EMPTY,
+	       "polling the RX queue right after the power-off finds nothing");
+	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_RUNNING,
+	       "and does not hurry the RM");
+	rm_engine_run_deferred(t.rm);
+	gh_hyp_pump(&hyp);
+	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_EXITED,
+	       "the deferred step moves the VM to EXITED");
+	while (recv(regs, 240) == GH_OK) {
+		id = get_le32(guest + 4096 + 4);
+		status |= id == RM_NOTIFY_VM_STATUS;
+		exited |= id == RM_NOTIFY_VM_EXITED;
+	}
+	tap_ok(status && exited,
+	       "and VM_STATUS and VM_EXITED reach the RX queue");
 }
 
 int main(void)
@@ -241,6 +267,7 @@ int main(void)
 	tap_eq(counter_get(&t.counters, "hvc_ff01"), 1,
 	       "CALL_UID is counted as hvc_ff01");
 	test_vcpu_run();
+	test_deferred_exit();
 	rm_test_fini(&t);
 	return tap_done();
 }
