@@ -46,6 +46,7 @@ struct secondary {
 	pthread_t caller;	/* that thread, while running */
 	bool exited;		/* powered off for good, or stopped */
 	bool mmio_read;		/* a vmmio_read awaits its value */
+	void *info_page;	/* the zero page behind the RM's info area */
 };
 
 struct emu_fail_rule {

@@ -31,6 +31,8 @@
 /* The QEMU platform's VMMIO range of a secondary VM */
 #define SECONDARY_VMMIO_END	BIT_ULL(30)
 #define SECONDARY_KICK_SIGNAL	SIGUSR2
+/* The RM's VM info area (src/vm_creation/vm_creation_pv_time.c) */
+#define SECONDARY_INFO_SIZE	4096u
 
 /* Per primary-vCPU thread: the timer that bounds one vcpu_run. */
 static __thread timer_t kick_timer;
@@ -111,6 +113,8 @@ static int secondary_set_reg(struct secondary *sec, uint64_t id,
 
 static void secondary_free(struct secondary *sec)
 {
+	if (sec->info_page && sec->info_page != MAP_FAILED)
+		munmap(sec->info_page, SECONDARY_INFO_SIZE);
 	if (sec->run && sec->run != MAP_FAILED)
 		munmap(sec->run, sec->run_size);
 	if (sec->vcpu_fd >= 0)
@@ -150,6 +154,61 @@ static int secondary_create_vcpu(struct emu *emu, struct secondary *sec,
 	return 0;
 }
 
+/*
+ * The RM's VM info area (vm_creation_pv_time.c): the hypervisor writes
+ * it, the guest sees it read-only; on the QEMU platform it reads as zeros.
+ * A read-only memslot of a zero page gives exactly that, and KVM turns a
+ * write to it into an MMIO exit, which is outside VMMIO (>= 1 GiB) and so
+ * gets the external abort the real hypervisor gives.
+ */
+static int secondary_map_info(struct secondary *sec, unsigned int slot,
+			      uint64_t ipa)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = slot,
+		.flags = KVM_MEM_READONLY,
+		.guest_phys_addr = ipa,
+		.memory_size = SECONDARY_INFO_SIZE,
+	};
+
+	sec->info_page = mmap(NULL, SECONDARY_INFO_SIZE, PROT_READ,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (sec->info_page == MAP_FAILED)
+		return -errno;
+	region.userspace_addr = (uintptr_t)sec->info_page;
+	return ioctl(sec->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) ?
+	       -errno : 0;
+}
+
+/*
+ * A VM whose config DT has no PSCI node has no vPSCI: every PSCI handler
+ * of the hypervisor declines when the vCPU has no psci_group
+ * (hyp/vm/psci/src/psci_common.c, e.g. psci_version() :262-273), and the
+ * SMCCC dispatcher answers NOT_SUPPORTED (-1), SYSTEM_OFF included.  KVM's
+ * SMCCC filter does the same for a range with the DENY action.
+ */
+static int secondary_deny_psci(struct secondary *sec)
+{
+	static const uint32_t bases[] = { 0x84000000u, 0xc4000000u };
+	struct kvm_device_attr attr = {
+		.group = KVM_ARM_VM_SMCCC_CTRL,
+		.attr = KVM_ARM_VM_SMCCC_FILTER,
+	};
+	struct kvm_smccc_filter filter;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bases); i++) {
+		memset(&filter, 0, sizeof(filter));
+		filter.base = bases[i];
+		filter.nr_functions = 0x20;	/* PSCI 0x00-0x1f */
+		filter.action = KVM_SMCCC_FILTER_DENY;
+		attr.addr = (uintptr_t)&filter;
+		if (ioctl(sec->vm_fd, KVM_SET_DEVICE_ATTR, &attr))
+			return -errno;
+	}
+	return 0;
+}
+
 /* RM START: called with emu->lock held. */
 int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 {
@@ -162,7 +221,7 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 	for (i = 0; i < EMU_MAX_SECONDARIES && !sec; i++)
 		if (!emu->secondaries[i].used)
 			sec = &emu->secondaries[i];
-	if (!sec || boot->nr_regions > EMU_MAX_SECONDARY_SLOTS ||
+	if (!sec || boot->nr_regions + 1 > EMU_MAX_SECONDARY_SLOTS ||
 	    secondary_find(emu, boot->vmid))
 		return -ENOSPC;
 	memset(sec, 0, sizeof(*sec));
@@ -173,11 +232,16 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 		err = -errno;
 		goto fail;
 	}
-	/* Guest RAM: the image parcel's pages, through the alias mapping. */
+	/*
+	 * Guest memory: each region at its guest IPA, through the alias
+	 * mapping.  Without the write right it is read-only (a write then
+	 * aborts, as outside VMMIO); KVM cannot take away execute.
+	 */
 	for (i = 0; i < boot->nr_regions; i++) {
 		const struct rm_guest_region *r = &boot->regions[i];
 
 		region.slot = i;
+		region.flags = r->rights & RM_RIGHTS_W ? 0 : KVM_MEM_READONLY;
 		region.guest_phys_addr = r->guest_ipa;
 		region.memory_size = r->size;
 		region.userspace_addr = (uintptr_t)guest_mem_alias(emu,
@@ -191,6 +255,21 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 			goto fail;
 		}
 	}
+	if (boot->info_ipa) {
+		err = secondary_map_info(sec, boot->nr_regions, boot->info_ipa);
+		if (err)
+			goto fail;
+	}
+	if (!boot->has_psci) {
+		err = secondary_deny_psci(sec);
+		if (err)
+			goto fail;
+	}
+	/*
+	 * Only the boot vCPU: the RM hands out one capability per vCPU, but
+	 * the others would only wait for a PSCI CPU_ON that needs them run
+	 * by proxy too; see emulator.rst.
+	 */
 	err = secondary_create_vcpu(emu, sec, boot);
 	if (err)
 		goto fail;
