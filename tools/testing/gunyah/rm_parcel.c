@@ -36,12 +36,17 @@ struct rm_acl_entry *rm_parcel_acl(struct rm_parcel *p, uint16_t vmid)
 	return NULL;
 }
 
-/* memparcel.c vmid_valid(): VMIDs a parcel may name, allocated or not. */
-static bool rm_acl_vmid_valid(uint32_t vmid)
+/*
+ * memparcel.c vmid_valid() (:192-197): the platform's secondary VMIDs,
+ * allocated or not, but a dynamic VMID only while it is allocated
+ * (vm_mgnt.c vm_is_dynamic_vm(), :462-466).
+ */
+static bool rm_acl_vmid_valid(struct rm_engine *e, uint32_t vmid)
 {
 	return vmid == VMID_HLOS || vmid == VMID_RM ||
 	       (vmid < 64 && ((RM_QEMU_SECONDARY_VMIDS >> vmid) & 1)) ||
-	       (vmid >= VMID_DYNAMIC_BASE && vmid < VMID_DYNAMIC_END);
+	       (vmid >= VMID_DYNAMIC_BASE && vmid < VMID_DYNAMIC_END &&
+		rm_vm_lookup(e, vmid));
 }
 
 static bool rm_rights_valid(uint8_t rights)
@@ -198,9 +203,10 @@ static uint32_t rm_parcel_add_sgl(struct rm_engine *e, struct rm_parcel *p,
 }
 
 /* memparcel_construct(): everything but the SGL. */
-static uint32_t rm_parcel_check_acl(uint16_t owner, uint8_t mem_type,
-				    uint8_t trans_type, const uint8_t *acl,
-				    uint16_t nr_acl, bool *owner_in_acl)
+static uint32_t rm_parcel_check_acl(struct rm_engine *e, uint16_t owner,
+				    uint8_t mem_type, uint8_t trans_type,
+				    const uint8_t *acl, uint16_t nr_acl,
+				    bool *owner_in_acl)
 {
 	uint8_t max_rights = mem_type == RM_MEM_TYPE_IO ? RM_RIGHTS_RW :
 							  RM_RIGHTS_RWX;
@@ -215,7 +221,7 @@ static uint32_t rm_parcel_check_acl(uint16_t owner, uint8_t mem_type,
 		for (j = 0; j < i; j++)
 			if (get_le16(acl + j * ACL_ENTRY_SIZE) == vmid)
 				return RM_ERROR_ARGUMENT_INVALID;
-		if (!rm_acl_vmid_valid(vmid) || !rm_rights_valid(rights))
+		if (!rm_acl_vmid_valid(e, vmid) || !rm_rights_valid(rights))
 			return RM_ERROR_ARGUMENT_INVALID;
 		if (mem_type == RM_MEM_TYPE_IO && (rights & RM_RIGHTS_X))
 			return RM_ERROR_ARGUMENT_INVALID;
@@ -266,7 +272,7 @@ static uint32_t rm_parcel_construct(struct rm_engine *e, uint16_t owner,
 		return RM_ERROR_DENIED;
 	if ((flags & RM_CREATE_FLAG_SANITIZE) && mem_type == RM_MEM_TYPE_IO)
 		return RM_ERROR_ARGUMENT_INVALID;
-	err = rm_parcel_check_acl(owner, mem_type, trans_type, acl, nr_acl,
+	err = rm_parcel_check_acl(e, owner, mem_type, trans_type, acl, nr_acl,
 				  &owner_in_acl);
 	if (err)
 		return err;

@@ -159,6 +159,25 @@ static void test_acl_rules(void)
 
 		tap_eq(lend(&t, VMID_HLOS, RM_MEM_LEND, &acl, 1, &sgl, 1, 0),
 		       RM_ERROR_ARGUMENT_INVALID, "an invalid VMID in the ACL");
+		/* memparcel.c:679-686: vmid_valid() wants it allocated */
+		acl.vmid = 0x82;
+		tap_eq(lend(&t, VMID_HLOS, RM_MEM_LEND, &acl, 1, &sgl, 1, 0),
+		       RM_ERROR_ARGUMENT_INVALID,
+		       "a free dynamic VMID in the ACL");
+		acl.vmid = VM_B;
+		tap_eq(vm_op(&t, VMID_HLOS, RM_VM_DEALLOCATE, VM_B), RM_OK,
+		       "DEALLOCATE VM B");
+		tap_eq(lend(&t, VMID_HLOS, RM_MEM_LEND, &acl, 1, &sgl, 1, 0),
+		       RM_ERROR_ARGUMENT_INVALID,
+		       "a deallocated dynamic VMID in the ACL");
+		tap_eq(vm_op(&t, VMID_HLOS, RM_VM_ALLOCATE, 0), RM_OK,
+		       "ALLOCATE VM B again");
+		acl.vmid = 0x10;
+		tap_eq(lend(&t, VMID_HLOS, RM_MEM_LEND, &acl, 1, &sgl, 1, 0),
+		       RM_OK, "a platform secondary VMID, allocated or not");
+		tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM,
+				 get_le32(t.reply), 0), RM_OK,
+		       "and its parcel can be reclaimed");
 		acl.vmid = VM_A;
 		acl.rights = RM_RIGHTS_W;
 		tap_eq(lend(&t, VMID_HLOS, RM_MEM_LEND, &acl, 1, &sgl, 1, 0),

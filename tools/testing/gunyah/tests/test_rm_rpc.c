@@ -109,6 +109,8 @@ static void test_fragments(void)
 	unsigned int frags, i;
 
 	rm_test_init(&t);
+	/* An ACL may name a dynamic VMID only while it is allocated. */
+	vm_op(&t, VMID_HLOS, RM_VM_ALLOCATE, 0);
 	len = big_lend(buf, 40);
 	tap_eq(rm_call(&t, VMID_HLOS, RM_MEM_LEND, buf, len), RM_OK,
 	       "a 3-fragment LEND is reassembled and served");
@@ -224,6 +226,7 @@ static void test_lost_replies(void)
 	struct rm_test t, u, v;
 
 	rm_test_init(&t);
+	vm_op(&t, VMID_HLOS, RM_VM_ALLOCATE, 0);
 	rm_engine_add_lose_rule(t.rm, RM_MEM_LEND, 1);
 	rm_engine_add_lose_rule(t.rm, RM_MEM_RECLAIM, 0);
 	tap_eq(simple_parcel(&t, RM_MEM_LEND, 0x80, 0, 4, NULL), NO_REPLY,
