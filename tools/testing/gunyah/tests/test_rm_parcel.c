@@ -600,6 +600,108 @@ static void test_lookup_sgl(void)
 	rm_test_fini(&t);
 }
 
+static uint32_t accept_map(struct rm_test *t, uint16_t vmid, uint32_t handle,
+			   uint8_t trans, uint8_t flags, uint16_t map_vmid)
+{
+	uint8_t req[24] = { 0 };
+
+	put_le32(req, handle);
+	req[5] = trans;
+	req[6] = flags;
+	/* The reserved half of the (empty) SGL list header */
+	put_le16(req + 18, map_vmid);
+	return rm_call(t, vmid, RM_MEM_ACCEPT, req, sizeof(req));
+}
+
+/*
+ * The kernel's live KUnit case, request by request, with the answers of
+ * the real RM (memparcel.c at bf31a9a).
+ */
+static void test_kernel_sequence(void)
+{
+	uint16_t self = VMID_HLOS, bad = 0x7f;
+	struct mem_acl acl1[2] = { { VMID_HLOS, RM_RIGHTS_RW },
+				   { 0, RM_RIGHTS_R } };
+	struct mem_acl acl2 = { 0, RM_RIGHTS_RW };
+	struct mem_sgl sgl1 = { PAGE(0), 4096 }, sgl2 = { PAGE(1), 4096 };
+	const struct test_notif *n;
+	uint32_t p1, p2;
+	struct rm_test t;
+	uint16_t x;
+
+	rm_test_init(&t);
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_ALLOCATE, 0), RM_OK, "ALLOCATE(0)");
+	x = (uint16_t)get_le32(t.reply);
+	acl1[1].vmid = x;
+	acl2.vmid = x;
+	tap_eq(lend(&t, VMID_HLOS, RM_MEM_SHARE, acl1, 2, &sgl1, 1, 0), RM_OK,
+	       "P1: SHARE {3: RW, X: R}");
+	p1 = get_le32(t.reply);
+	tap_eq(lend(&t, VMID_HLOS, RM_MEM_LEND, &acl2, 1, &sgl2, 1, 0), RM_OK,
+	       "P2: LEND {X: RW}");
+	p2 = get_le32(t.reply);
+
+	/* memparcel_do_accept(), memparcel.c:1236-1333 */
+	tap_eq(accept_map(&t, self, p1, RM_TRANS_SHARE, 0x80, 0),
+	       RM_ERROR_DENIED, "ACCEPT P1 by its owner");
+	tap_eq(accept_map(&t, self, p1, RM_TRANS_LEND, 0x80, 0),
+	       RM_ERROR_ARGUMENT_INVALID, "ACCEPT P1 as a LEND");
+	tap_eq(accept_map(&t, self, p2, RM_TRANS_LEND, 0x80, 0),
+	       RM_ERROR_VMID_INVALID, "ACCEPT P2 by a VM not in its ACL");
+	tap_eq(accept_map(&t, self, p2, RM_TRANS_LEND, 0x88, x),
+	       RM_ERROR_DENIED, "ACCEPT P2 with MAP_OTHER");
+	tap_eq(accept_map(&t, self, p2, RM_TRANS_LEND, 0x80, x),
+	       RM_ERROR_ARGUMENT_INVALID, "ACCEPT P2 with a map_vmid");
+
+	/* memparcel_do_release(), memparcel.c:1681-1720 */
+	tap_eq(handle_op(&t, self, RM_MEM_RELEASE, p1, 0), RM_ERROR_DENIED,
+	       "RELEASE P1 by its owner");
+	tap_eq(handle_op(&t, self, RM_MEM_RELEASE, p2, 0),
+	       RM_ERROR_HANDLE_INVALID, "RELEASE P2 by a VM not in its ACL");
+	tap_eq(handle_op(&t, self, RM_MEM_RELEASE, 0xffffffff, 0),
+	       RM_ERROR_HANDLE_INVALID, "RELEASE of an unknown handle");
+
+	/* memparcel_notify(), memparcel.c:1917-2186 */
+	tap_eq(notify(&t, self, 0xffffffff, RM_NOTIFY_FLAG_RELEASED, 0x7a6,
+		      NULL, 0),
+	       RM_ERROR_HANDLE_INVALID, "NOTIFY of an unknown handle");
+	tap_eq(notify(&t, self, p1, 3, 0x7a6, &self, 1),
+	       RM_ERROR_ARGUMENT_INVALID, "NOTIFY P1 with flags 3");
+	tap_eq(notify(&t, self, p1, RM_NOTIFY_FLAG_ACCEPTED, 0x7a6, NULL, 0),
+	       RM_ERROR_MEM_RELEASED, "NOTIFY(ACCEPTED) P1 not accepted");
+	tap_eq(notify(&t, self, p2, RM_NOTIFY_FLAG_RELEASED, 0x7a6, NULL, 0),
+	       RM_ERROR_HANDLE_INVALID, "NOTIFY(RELEASED) P2 not in its ACL");
+	tap_eq(notify(&t, self, p2, RM_NOTIFY_FLAG_SHARED, 0x7a6, &self, 1),
+	       RM_ERROR_ARGUMENT_INVALID,
+	       "NOTIFY(SHARED) P2 to a VM not in its ACL");
+	tap_eq(notify(&t, self, p2, RM_NOTIFY_FLAG_SHARED, 0x7a6, &bad, 1),
+	       RM_ERROR_VMID_INVALID, "NOTIFY(SHARED) P2 to an unknown VM");
+	tap_eq(notify(&t, self, p1, RM_NOTIFY_FLAG_SHARED, 0x7a6, NULL, 0),
+	       RM_ERROR_ARGUMENT_INVALID, "NOTIFY(SHARED) P1 to nobody");
+	t.nr_notifs = 0;
+	tap_eq(notify(&t, self, p1, RM_NOTIFY_FLAG_SHARED, 0x7a6, &self, 1),
+	       RM_OK, "NOTIFY(SHARED) P1 to VMID 3");
+	rm_collect(&t, self);
+	n = t.nr_notifs == 1 ? &t.notifs[0] : NULL;
+	tap_ok(n && n->id == 0x51100011 && get_le32(n->data) == p1 &&
+	       get_le32(n->data + 16) == 0x7a6,
+	       "VMID 3 gets MEM_SHARED for P1 with tag 0x7a6");
+	tap_eq(notify(&t, self, p1, RM_NOTIFY_FLAG_RELEASED, 0x7a7, NULL, 0),
+	       RM_ERROR_ARGUMENT_INVALID, "NOTIFY P1 with another tag");
+
+	tap_eq(handle_op(&t, self, RM_MEM_RECLAIM, p1, 0), RM_OK,
+	       "RECLAIM P1");
+	tap_eq(handle_op(&t, self, RM_MEM_RECLAIM, p2, 0), RM_OK,
+	       "RECLAIM P2");
+	tap_eq(handle_op(&t, self, RM_MEM_RECLAIM, p1, 0),
+	       RM_ERROR_HANDLE_INVALID, "RECLAIM P1 again");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_DEALLOCATE, x), RM_OK,
+	       "DEALLOCATE X");
+	tap_eq(lend(&t, VMID_HLOS, RM_MEM_SHARE, acl1, 2, &sgl1, 1, 0),
+	       RM_ERROR_ARGUMENT_INVALID, "SHARE naming X once deallocated");
+	rm_test_fini(&t);
+}
+
 int main(void)
 {
 	test_lend_share();
@@ -611,5 +713,6 @@ int main(void)
 	test_accept_release();
 	test_notify();
 	test_parcel_limit();
+	test_kernel_sequence();
 	return tap_done();
 }
