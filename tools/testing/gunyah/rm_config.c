@@ -436,6 +436,10 @@ static int rm_dt_visit(const struct rm_dt *dt, int i, unsigned int ac,
 		if (!strcmp(n->name, "vcpus"))
 			return rm_parse_vcpus(dt, i, cfg);
 	}
+	if (rm_dt_has_string(dt, i, "vdevice-type", "rm-rpc")) {
+		cfg->has_rm_rpc = true;
+		return 0;
+	}
 	if (rm_dt_has_string(dt, i, "vdevice-type", "shm") ||
 	    rm_dt_has_string(dt, i, "vdevice-type", "shm-doorbell"))
 		return rm_parse_shm(dt, i, ac, sc, cfg);

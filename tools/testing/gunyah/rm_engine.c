@@ -14,6 +14,18 @@ void rm_count(struct rm_engine *e, const char *name, int64_t delta)
 		counter_add(e->counters, name, delta);
 }
 
+/*
+ * Where the real RM calls exit(1), the emulator says so and stops
+ * answering, so that whatever relies on the RM afterwards fails loudly.
+ */
+void rm_fatal(struct rm_engine *e, const char *reason)
+{
+	fprintf(stderr, "gunyah-emu: the real RM would exit(1) here: %s\n",
+		reason);
+	rm_count(e, "rm_fatal", 1);
+	e->dead = true;
+}
+
 struct rm_vm *rm_vm_lookup(struct rm_engine *e, uint32_t vmid)
 {
 	if (vmid >= RM_MAX_VMID || !e->vms[vmid].exists)
@@ -62,6 +74,8 @@ void rm_engine_run_deferred(struct rm_engine *e)
 {
 	struct rm_deferred *last = e->deferred_tail, *d;
 
+	if (e->dead)
+		return;
 	while (last && (d = e->deferred_head)) {
 		e->deferred_head = d->next;
 		if (!d->next)

@@ -65,6 +65,8 @@ struct rm_vm_dt_config {
 	bool proxy;
 	bool has_psci;
 	bool has_chosen;
+	/* a vdevice-type "rm-rpc" node: INIT gives the VM an RM RPC queue */
+	bool has_rm_rpc;
 	/* The root's interrupt-parent names a usable GICv3 node */
 	bool has_gic;
 	bool gic_has_reg;
@@ -206,6 +208,8 @@ struct rm_engine {
 	struct rm_lost_reply lost_reply;
 	struct rm_deferred *deferred_head;
 	struct rm_deferred *deferred_tail;
+	/* The real RM would have called exit(1): nothing is answered. */
+	bool dead;
 };
 
 /* A bounds-checked cursor over a request payload. */
@@ -230,6 +234,7 @@ uint32_t rm_read_list(struct rm_reader *r, size_t entry_size,
 void rm_dispatch(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
 		 uint16_t seq, const uint8_t *buf, size_t len);
 void rm_count(struct rm_engine *e, const char *name, int64_t delta);
+void rm_fatal(struct rm_engine *e, const char *reason);
 struct rm_vm *rm_vm_lookup(struct rm_engine *e, uint32_t vmid);
 void rm_defer(struct rm_engine *e, enum rm_deferred_kind kind,
 	      uint16_t vmid, uint16_t exit_type);

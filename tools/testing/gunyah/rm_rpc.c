@@ -46,6 +46,8 @@ void rm_send(struct rm_engine *e, uint16_t vmid, unsigned int type,
 	unsigned int fragments, i;
 	size_t pos = 0;
 
+	if (e->dead)
+		return;
 	if (len > RM_MAX_MSG_LEN) {
 		rm_count(e, "rm_messages_too_long", 1);
 		return;
@@ -103,9 +105,37 @@ void rm_reply(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
 	free(msg);
 }
 
+/*
+ * Does @vmid have an RM RPC queue?  The primary's exists from boot; a
+ * secondary gets one only when INIT finds an rm-rpc vdevice in its config
+ * (vm_config.c handle_rm_rpc(), :2877-2887), and loses it with the config.
+ */
+static bool rm_has_rpc_queue(struct rm_engine *e, uint16_t vmid)
+{
+	struct rm_vm *vm = rm_vm_lookup(e, vmid);
+
+	if (vmid == VMID_HLOS)
+		return vm;
+	return vm && vm->has_config && vm->cfg.has_rm_rpc;
+}
+
 void rm_notify(struct rm_engine *e, uint16_t vmid, uint32_t notif_id,
 	       const void *data, size_t len)
 {
+	char reason[128];
+
+	/*
+	 * rm_notify() (rm-rpc-fifo.c:416-418) exits when the send fails, as
+	 * rm_rpc_fifo_send_notification() does for a VM without a queue
+	 * (:255-257).
+	 */
+	if (!rm_has_rpc_queue(e, vmid)) {
+		snprintf(reason, sizeof(reason),
+			 "notification 0x%08x to VM 0x%x, which has no RM RPC queue",
+			 notif_id, vmid);
+		rm_fatal(e, reason);
+		return;
+	}
 	/* Like the real RM, one sequence counter for all notifications. */
 	rm_send(e, vmid, RM_TYPE_NOTIFICATION, notif_id, e->notif_seq++,
 		data, len);
@@ -164,6 +194,10 @@ void rm_engine_receive(struct rm_engine *e, uint16_t vmid, const void *packet,
 	unsigned int version, words, type, fragments;
 	struct rm_vm *vm;
 
+	if (e->dead) {
+		rm_count(e, "rm_packets_after_fatal", 1);
+		return;
+	}
 	vm = rm_vm_lookup(e, vmid);
 	if (!vm || len > RM_MSG_SIZE || len < RM_HEADER_SIZE) {
 		rm_count(e, "rm_packets_dropped", 1);

@@ -451,13 +451,18 @@ static void test_accept_release(void)
 	rm_test_fini(&t);
 }
 
+/*
+ * Notifications go to the primary here: a VM that is only allocated has
+ * no RM RPC queue, and the real RM exits when it notifies one (see
+ * test_notify_no_queue()).
+ */
 static void test_notify(void)
 {
 	struct mem_acl acl[2] = { { VM_A, RM_RIGHTS_RW },
-				  { VM_B, RM_RIGHTS_R } };
+				  { VMID_HLOS, RM_RIGHTS_RWX } };
 	struct mem_sgl sgl = { PAGE(0), 2 * 4096 };
 	const struct test_notif *n;
-	uint16_t vmids[3] = { VM_A, VM_B, 0x82 };
+	uint16_t vmids[3] = { VMID_HLOS, VM_A, 0x82 };
 	struct rm_test t;
 	uint32_t h;
 	size_t len;
@@ -465,7 +470,7 @@ static void test_notify(void)
 	setup(&t);
 	len = build_mem_req(buf, RM_MEM_TYPE_NORMAL, 0, 0x55, acl, 2, &sgl,
 			    1, 0, NULL);
-	rm_call(&t, VMID_HLOS, RM_MEM_LEND, buf, len);
+	rm_call(&t, VMID_HLOS, RM_MEM_SHARE, buf, len);
 	h = get_le32(t.reply);
 	tap_eq(notify(&t, VM_A, h, RM_NOTIFY_FLAG_SHARED, 7, vmids, 1),
 	       RM_ERROR_DENIED, "NOTIFY(SHARED) by a non-owner");
@@ -478,10 +483,11 @@ static void test_notify(void)
 	       RM_ERROR_ARGUMENT_INVALID, "NOTIFY(SHARED) to more VMs than the ACL");
 	tap_eq(notify(&t, VMID_HLOS, h, 3, 7, vmids, 1),
 	       RM_ERROR_ARGUMENT_INVALID, "NOTIFY with two flags");
-	tap_eq(notify(&t, VMID_HLOS, h, RM_NOTIFY_FLAG_SHARED, 7, vmids, 2),
-	       RM_OK, "NOTIFY(SHARED) to both VMs");
 	t.nr_notifs = 0;
-	tap_eq(rm_collect(&t, VM_A), 1, "VM A gets one notification");
+	tap_eq(notify(&t, VMID_HLOS, h, RM_NOTIFY_FLAG_SHARED, 7, vmids, 1),
+	       RM_OK, "NOTIFY(SHARED) to the primary");
+	rm_collect(&t, VMID_HLOS);
+	tap_eq(t.nr_notifs, 1, "the primary gets one notification");
 	n = &t.notifs[0];
 	tap_ok(n->id == RM_NOTIF_MEM_SHARED && get_le32(n->data) == h &&
 	       get_le16(n->data + 8) == VMID_HLOS &&
@@ -493,7 +499,7 @@ static void test_notify(void)
 	       RM_ERROR_ARGUMENT_INVALID, "a NOTIFY with another tag");
 	tap_eq(notify(&t, VM_A, h, RM_NOTIFY_FLAG_ACCEPTED, 7, NULL, 0),
 	       RM_ERROR_MEM_RELEASED, "NOTIFY(ACCEPTED) before accepting");
-	accept_parcel(&t, VM_A, h, RM_TRANS_LEND, 0, 0);
+	accept_parcel(&t, VM_A, h, RM_TRANS_SHARE, 0, 0);
 	t.nr_notifs = 0;
 	tap_eq(notify(&t, VM_A, h, RM_NOTIFY_FLAG_ACCEPTED, 7, NULL, 0), RM_OK,
 	       "NOTIFY(ACCEPTED) after accepting");
@@ -504,14 +510,41 @@ static void test_notify(void)
 	       "the owner gets MEM_ACCEPTED from VM A");
 	tap_eq(notify(&t, VM_A, h, RM_NOTIFY_FLAG_RELEASED, 7, NULL, 0),
 	       RM_ERROR_MEM_INUSE, "NOTIFY(RELEASED) while accepted");
+	t.nr_notifs = 0;
 	tap_eq(notify(&t, VMID_HLOS, h, RM_NOTIFY_FLAG_RECALL, 7, vmids, 1),
 	       RM_OK, "NOTIFY(RECALL)");
-	t.nr_notifs = 0;
-	rm_collect(&t, VM_A);
+	rm_collect(&t, VMID_HLOS);
 	tap_ok(t.nr_notifs == 1 && t.notifs[0].id == RM_NOTIF_MEM_RECALL,
-	       "VM A gets MEM_RECALL");
+	       "the primary gets MEM_RECALL");
 	tap_eq(notify(&t, VMID_HLOS, h + 9, RM_NOTIFY_FLAG_SHARED, 7, vmids, 1),
 	       RM_ERROR_HANDLE_INVALID, "NOTIFY of an unknown handle");
+	rm_test_fini(&t);
+}
+
+/* rm-rpc-fifo.c:255-257, :416-418: the real RM exits; nothing answers. */
+static void test_notify_no_queue(void)
+{
+	uint16_t vm_a = VM_A;
+	struct rm_test t;
+	uint32_t h;
+
+	setup(&t);
+	simple_parcel(&t, RM_MEM_LEND, VM_A, 0, 1, &h);
+	tap_eq(notify(&t, VMID_HLOS, h, RM_NOTIFY_FLAG_SHARED, 7, &vm_a, 1),
+	       NO_REPLY, "NOTIFY(SHARED) to a VM with no RM RPC queue");
+	tap_eq(counter_get(&t.counters, "rm_fatal"), 1, "counts rm_fatal");
+	tap_eq(rm_collect(&t, VM_A), 0, "and sends VM A nothing");
+	tap_eq(rm_call(&t, VMID_HLOS, RM_VM_GET_VMID, NULL, 0), NO_REPLY,
+	       "no later request is answered");
+	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, h, 0), NO_REPLY,
+	       "not even a RECLAIM");
+	rm_test_fini(&t);
+
+	setup(&t);
+	simple_parcel(&t, RM_MEM_LEND, VM_A, 0, 1, &h);
+	tap_eq(notify(&t, VMID_HLOS, h, RM_NOTIFY_FLAG_RECALL, 7, &vm_a, 1),
+	       NO_REPLY, "NOTIFY(RECALL) to such a VM: the same");
+	tap_eq(counter_get(&t.counters, "rm_fatal"), 1, "counts rm_fatal");
 	rm_test_fini(&t);
 }
 
@@ -712,6 +745,7 @@ int main(void)
 	test_lookup_sgl();
 	test_accept_release();
 	test_notify();
+	test_notify_no_queue();
 	test_parcel_limit();
 	test_kernel_sequence();
 	return tap_done();
