@@ -19,6 +19,8 @@
 #define RM_MAX_CONFIG_DT	(64u * 1024u)
 /* 36-bit IPA space of a secondary VM on the QEMU platform */
 #define RM_SECONDARY_IPA_LIMIT	BIT_ULL(36)
+/* SGL entries this large count as sgl_entries_large (rm_parcel.c) */
+#define RM_SIZE_2M		BIT_ULL(21)
 /* First vCPU capability ID handed out; the RM queues use 0x10 and 0x11. */
 #define RM_FIRST_VCPU_CAPID	0x100u
 /* Wakeup vIRQs of vCPUs: SPIs 8..63 of the primary VM (INTIDs 40..95). */

@@ -202,6 +202,20 @@ static uint32_t rm_parcel_add_sgl(struct rm_engine *e, struct rm_parcel *p,
 	return RM_OK;
 }
 
+/*
+ * For the kernel's acceptance checks: SGL entries of 2 MiB or more that a
+ * LEND, SHARE or APPEND handed over.
+ */
+static void rm_count_large(struct rm_engine *e, const uint8_t *sgl,
+			   uint16_t entries)
+{
+	unsigned int i;
+
+	for (i = 0; i < entries; i++)
+		if (get_le64(sgl + i * SGL_ENTRY_SIZE + 8) >= RM_SIZE_2M)
+			rm_count(e, "sgl_entries_large", 1);
+}
+
 /* memparcel_construct(): everything but the SGL. */
 static uint32_t rm_parcel_check_acl(struct rm_engine *e, uint16_t owner,
 				    uint8_t mem_type, uint8_t trans_type,
@@ -334,6 +348,8 @@ static uint32_t rm_parcel_construct(struct rm_engine *e, uint16_t owner,
 		rm_parcel_free(p);
 		return err;
 	}
+	if (trans_type != RM_TRANS_DONATE)
+		rm_count_large(e, sgl, nr_sgl);
 
 	/* Handles count up from 0 (memparcel.c allocate_handle()). */
 	while (rm_parcel_lookup(e, e->next_handle))
@@ -392,8 +408,14 @@ static uint32_t rm_parcel_append(struct rm_engine *e, uint16_t vmid,
 		return RM_ERROR_HANDLE_INVALID;
 	if (vmid != p->owner || p->state != RM_PARCEL_INIT)
 		return RM_ERROR_DENIED;
-	return rm_parcel_add_sgl(e, p, sgl, nr_sgl,
-				 buf[4] & RM_APPEND_FLAG_DONE);
+	err = rm_parcel_add_sgl(e, p, sgl, nr_sgl,
+				buf[4] & RM_APPEND_FLAG_DONE);
+	if (err)
+		return err;
+	rm_count_large(e, sgl, nr_sgl);
+	if (p->state != RM_PARCEL_INIT)
+		rm_count(e, "parcels_appended", 1);
+	return RM_OK;
 }
 
 static void rm_parcel_accept_vm(struct rm_parcel *p, struct rm_acl_entry *a)

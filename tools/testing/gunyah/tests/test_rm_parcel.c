@@ -521,6 +521,51 @@ static void test_notify(void)
 	rm_test_fini(&t);
 }
 
+/* Counters the kernel's acceptance checks read. */
+static void test_counters(void)
+{
+	struct mem_acl acl = { VM_A, RM_RIGHTS_RWX };
+	struct mem_sgl sgl[2] = { { PAGE(0), 2u << 20 }, { PAGE(1024), 4096 } };
+	uint8_t req[12 + 16] = { 0 };
+	struct rm_test t;
+	uint32_t h;
+
+	setup(&t);
+	tap_eq(lend(&t, VMID_HLOS, RM_MEM_LEND, &acl, 1, sgl, 2,
+		    RM_CREATE_FLAG_APPEND), RM_OK,
+	       "LEND of 2 MiB and 4 KiB, to be appended to");
+	h = get_le32(t.reply);
+	tap_eq(counter_get(&t.counters, "sgl_entries_large"), 1,
+	       "sgl_entries_large counts the 2 MiB entry");
+	put_le32(req, h);
+	put_le16(req + 8, 1);
+	put_le64(req + 12, PAGE(2048));
+	put_le64(req + 20, 4u << 20);
+	tap_eq(rm_call(&t, VMID_HLOS, RM_MEM_APPEND, req, sizeof(req)),
+	       RM_OK, "APPEND of 4 MiB, not done");
+	tap_eq(counter_get(&t.counters, "sgl_entries_large"), 2,
+	       "sgl_entries_large counts it");
+	tap_eq(counter_get(&t.counters, "parcels_appended"), 0,
+	       "parcels_appended: not yet");
+	req[4] = RM_APPEND_FLAG_DONE;
+	put_le64(req + 12, PAGE(4096));
+	put_le64(req + 20, (2u << 20) - 4096);
+	tap_eq(rm_call(&t, VMID_HLOS, RM_MEM_APPEND, req, sizeof(req)),
+	       RM_OK, "APPEND of 2 MiB - 4 KiB, done");
+	tap_eq(counter_get(&t.counters, "sgl_entries_large"), 2,
+	       "sgl_entries_large does not count an entry under 2 MiB");
+	tap_eq(counter_get(&t.counters, "parcels_appended"), 1,
+	       "parcels_appended counts the completed parcel");
+	sgl[0].ipa = PAGE(8192);
+	tap_eq(lend(&t, VMID_HLOS, RM_MEM_LEND, &acl, 1, sgl, 1, 0), RM_OK,
+	       "a LEND of 2 MiB completed at once");
+	tap_eq(counter_get(&t.counters, "parcels_appended"), 1,
+	       "is not counted in parcels_appended");
+	tap_eq(counter_get(&t.counters, "sgl_entries_large"), 3,
+	       "but its entry is in sgl_entries_large");
+	rm_test_fini(&t);
+}
+
 /* rm-rpc-fifo.c:255-257, :416-418: the real RM exits; nothing answers. */
 static void test_notify_no_queue(void)
 {
@@ -746,6 +791,7 @@ int main(void)
 	test_accept_release();
 	test_notify();
 	test_notify_no_queue();
+	test_counters();
 	test_parcel_limit();
 	test_kernel_sequence();
 	return tap_done();
