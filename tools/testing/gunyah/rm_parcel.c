@@ -715,15 +715,14 @@ static uint32_t rm_notify_shared(struct rm_engine *e, struct rm_parcel *p,
 		 * owner as memparcel_notify_owner() does: ACCEPTED; or, the
 		 * accept failed, RELEASED; or, no vdevice wanted it, no
 		 * notification but a MEM_RELEASED answer.  The answer is
-		 * that of the last VMID listed.
+		 * that of the last READY VMID listed, OK if none is READY:
+		 * other targets leave it alone (memparcel.c:2065-2068).
 		 */
-		if (vm && vm->state == RM_VM_STATE_READY) {
+		if (vm && vm->state == RM_VM_STATE_READY)
 			err = rm_notify_owner(e, p, vmid,
 					      rm_vm_accept_shm(e, vm, p) >= 0);
-		} else {
+		else
 			rm_notify(e, vmid, RM_NOTIF_MEM_SHARED, msg, len);
-			err = RM_OK;
-		}
 	}
 	free(msg);
 	return err;

@@ -479,7 +479,7 @@ static void test_config_parcels(void)
 				    .shm = { { 5, 0x90000000ull } } };
 	uint32_t image, priv, shm, other, shared_priv, late, err;
 	const struct rm_guest_region *r = NULL;
-	uint8_t req[RM_NOTIFY_REQ_LEN + 8] = { 0 };
+	uint8_t req[RM_NOTIFY_REQ_LEN + 12] = { 0 };
 	struct rm_test t;
 	unsigned int i;
 
@@ -521,15 +521,24 @@ static void test_config_parcels(void)
 	put_le16(req + RM_NOTIFY_REQ_LEN, 1);
 	put_le16(req + RM_NOTIFY_REQ_LEN + 4, 0x80);
 	t.nr_notifs = 0;
-	err = rm_call(&t, VMID_HLOS, RM_MEM_NOTIFY, req, sizeof(req));
+	err = rm_call(&t, VMID_HLOS, RM_MEM_NOTIFY, req, sizeof(req) - 4);
 	rm_collect(&t, VMID_HLOS);
 	tap_ok(err == RM_OK && last_notif(&t, RM_NOTIF_MEM_ACCEPTED),
 	       "NOTIFY(SHARED) of an shm-labelled parcel to a READY VM: accepted");
 	other = labelled_parcel(&t, RM_MEM_LEND, 0x80, 9, RM_RIGHTS_RW, 22, 2);
 	put_le32(req, other);
-	tap_eq(rm_call(&t, VMID_HLOS, RM_MEM_NOTIFY, req, sizeof(req)),
+	tap_eq(rm_call(&t, VMID_HLOS, RM_MEM_NOTIFY, req, sizeof(req) - 4),
 	       RM_ERROR_MEM_RELEASED,
 	       "one no vdevice names is not: MEM_RELEASED");
+	/* memparcel.c:2065-2068: only READY targets set the answer */
+	shared_priv = labelled_parcel(&t, RM_MEM_SHARE, 0x80, 9, RM_RIGHTS_RW,
+				      30, 1);
+	put_le32(req, shared_priv);
+	put_le16(req + RM_NOTIFY_REQ_LEN, 2);
+	put_le16(req + RM_NOTIFY_REQ_LEN + 8, VMID_HLOS);
+	tap_eq(rm_call(&t, VMID_HLOS, RM_MEM_NOTIFY, req, sizeof(req)),
+	       RM_ERROR_MEM_RELEASED,
+	       "the READY VM's answer stands when a VM listed later is not READY");
 	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_OK, "START");
 	for (i = 0, r = NULL; i < t.last_boot.nr_regions; i++)
 		if (t.last_regions[i].guest_ipa == 0x90000000ull)
