@@ -492,10 +492,8 @@ static uint32_t rm_parcel_accept(struct rm_engine *e, uint16_t vmid,
 	entry = rm_parcel_acl(p, vmid);
 	if (!entry)
 		return RM_ERROR_VMID_INVALID;
+	/* No state check: an incomplete parcel can be accepted. */
 	if (vmid == p->owner || entry->shared)
-		return RM_ERROR_DENIED;
-	/* A parcel still being appended to cannot be used yet. */
-	if (p->state == RM_PARCEL_INIT)
 		return RM_ERROR_DENIED;
 	if ((flags & RM_ACCEPT_FLAG_MAP_CONTIGUOUS) &&
 	    p->mem_type != RM_MEM_TYPE_NORMAL)
@@ -755,8 +753,7 @@ static uint32_t rm_parcel_notify(struct rm_engine *e, uint16_t vmid,
 		err = rm_notify_targets(e, p, buf, len, &nr, &list);
 		if (err)
 			return err;
-		if (p->state == RM_PARCEL_INIT)
-			return RM_ERROR_DENIED;
+		/* memparcel_notify_shared() has no state check either. */
 		if (!p->tag_set) {
 			p->mem_info_tag = tag;
 			p->tag_set = true;

@@ -331,8 +331,6 @@ static void test_append(void)
 		    RM_CREATE_FLAG_APPEND), RM_OK,
 	       "LEND of 512 entries with the APPEND flag");
 	h = get_le32(t.reply);
-	tap_eq(accept_parcel(&t, VM_A, h, RM_TRANS_LEND, 0, 0), RM_ERROR_DENIED,
-	       "an incomplete parcel cannot be accepted");
 
 	memset(req, 0, sizeof(req));
 	put_le32(req, h);
@@ -518,6 +516,39 @@ static void test_notify(void)
 	       "the primary gets MEM_RECALL");
 	tap_eq(notify(&t, VMID_HLOS, h + 9, RM_NOTIFY_FLAG_SHARED, 7, vmids, 1),
 	       RM_ERROR_HANDLE_INVALID, "NOTIFY of an unknown handle");
+	rm_test_fini(&t);
+}
+
+/*
+ * memparcel_notify_shared() and memparcel_do_accept() do not look at the
+ * parcel's state: a parcel still being appended to can be notified and
+ * accepted; then it is SHARED and APPEND is DENIED (memparcel.c:923-926).
+ */
+static void test_incomplete(void)
+{
+	struct mem_acl acl[2] = { { VM_A, RM_RIGHTS_RW },
+				  { VMID_HLOS, RM_RIGHTS_RW } };
+	struct mem_sgl sgl = { PAGE(0), 4096 };
+	uint16_t self = VMID_HLOS;
+	uint8_t req[12 + 16] = { 0 };
+	struct rm_test t;
+	uint32_t h;
+
+	setup(&t);
+	tap_eq(lend(&t, VMID_HLOS, RM_MEM_SHARE, acl, 2, &sgl, 1,
+		    RM_CREATE_FLAG_APPEND), RM_OK,
+	       "SHARE with the APPEND flag");
+	h = get_le32(t.reply);
+	tap_eq(notify(&t, VMID_HLOS, h, RM_NOTIFY_FLAG_SHARED, 1, &self, 1),
+	       RM_OK, "NOTIFY(SHARED) of a parcel still being appended to");
+	tap_eq(accept_parcel(&t, VM_A, h, RM_TRANS_SHARE, 0, 0), RM_OK,
+	       "ACCEPT of a parcel still being appended to");
+	put_le32(req, h);
+	put_le16(req + 8, 1);
+	put_le64(req + 12, PAGE(1));
+	put_le64(req + 20, 4096);
+	tap_eq(rm_call(&t, VMID_HLOS, RM_MEM_APPEND, req, sizeof(req)),
+	       RM_ERROR_DENIED, "then APPEND is DENIED");
 	rm_test_fini(&t);
 }
 
@@ -792,6 +823,7 @@ int main(void)
 	test_notify();
 	test_notify_no_queue();
 	test_counters();
+	test_incomplete();
 	test_parcel_limit();
 	test_kernel_sequence();
 	return tap_done();
