@@ -529,7 +529,8 @@ int main(int argc, char **argv)
 		"pages_lent", "pages_shared", "pages_reclaimed",
 		"primary_pages_unmapped", "primary_blocked_accesses",
 		"vm_started", "secondary_vcpu_runs", "secondary_vmmio_exits",
-		"secondary_powered_off", "rm_remap_failures",
+		"secondary_powered_off", "rm_remap_failures", "rm_fatal",
+		"rm_replies_lost", "sgl_entries_large", "parcels_appended",
 	};
 	struct emu *emu = &the_emu;
 	struct rm_engine_config rm_config;
