@@ -3,9 +3,12 @@
  * Gunyah detection for the primary VM.
  *
  * Gunyah is present when both the firmware describes it (a /hypervisor
- * node compatible with "gunyah-hypervisor", v17 binding
- * gunyah-hypervisor.yaml) and the hypervisor itself answers the SMCCC
- * vendor-hyp CALL_UID with the Gunyah UUID. Either alone is not enough: a
+ * node) and the hypervisor itself answers the SMCCC vendor-hyp CALL_UID with
+ * the Gunyah UUID. The real Resource Manager writes the node of the primary
+ * VM as compatible "qcom,gunyah-hypervisor-1.0", "qcom,gunyah-hypervisor",
+ * "simple-bus" (quic/gunyah-resource-manager src/vm_dt/vm_dt.c); only the VMs
+ * it creates also get "gunyah-hypervisor", the compatible of the v17 binding
+ * (gunyah-hypervisor.yaml). Both are recognised. Either alone is not enough: a
  * stale device tree must not make us issue Gunyah calls to another
  * hypervisor, and the UID alone gives no message queue capabilities.
  *
@@ -50,13 +53,19 @@ const struct gunyah_hypercall_hyp_identify_resp *gunyah_api_info(void)
 }
 EXPORT_SYMBOL_GPL(gunyah_api_info);
 
+static const struct of_device_id gunyah_hypervisor_of_match[] = {
+	{ .compatible = "qcom,gunyah-hypervisor" },
+	{ .compatible = "gunyah-hypervisor" },
+	{}
+};
+
 /* A subsys_initcall: it runs before the drivers below may probe */
 static int __init gunyah_detect(void)
 {
 	struct device_node *np;
 	bool has_node, has_uid;
 
-	np = of_find_compatible_node(NULL, NULL, "gunyah-hypervisor");
+	np = of_find_matching_node(NULL, gunyah_hypervisor_of_match);
 	has_node = np && of_device_is_available(np);
 	of_node_put(np);
 	has_uid = arch_is_gunyah_guest();
@@ -85,8 +94,10 @@ static int __init gunyah_detect(void)
 subsys_initcall(gunyah_detect);
 
 /*
- * The /hypervisor node is not a bus the OF core walks, so its children (the
- * Resource Manager node) get their devices from here.
+ * The v17 binding's /hypervisor node is not a bus the OF core walks, so its
+ * children (the Resource Manager node) get their devices from here; the real
+ * RM's node is also a "simple-bus", and children populated already are left
+ * alone.
  */
 static int gunyah_hypervisor_probe(struct platform_device *pdev)
 {
@@ -95,11 +106,6 @@ static int gunyah_hypervisor_probe(struct platform_device *pdev)
 
 	return devm_of_platform_populate(&pdev->dev);
 }
-
-static const struct of_device_id gunyah_hypervisor_of_match[] = {
-	{ .compatible = "gunyah-hypervisor" },
-	{}
-};
 
 static struct platform_driver gunyah_hypervisor_driver = {
 	.probe = gunyah_hypervisor_probe,
