@@ -125,55 +125,6 @@ enum gunyah_error gunyah_hypercall_msgq_recv(u64 capid, void *buff,
 					     size_t size, size_t *recv_size,
 					     bool *ready);
 
-enum gunyah_error gunyah_hypercall_bell_send(u64 capid, u64 new_flags,
-					     u64 *old_flags);
-enum gunyah_error gunyah_hypercall_bell_set_mask(u64 capid, u64 enable_mask,
-						 u64 ack_mask);
-
-/* addrspace_map_flags of hyp/interfaces/addrspace/addrspace.tc */
-#define GUNYAH_ADDRSPACE_MAP_FLAG_PARTIAL	BIT(0)
-#define GUNYAH_ADDRSPACE_MAP_FLAG_NOSYNC	BIT(31)
-
-/* memextent_mapping_attrs of hyp/interfaces/memextent/memextent.tc */
-#define GUNYAH_MEMEXTENT_MAPPING_USER_ACCESS	GENMASK(2, 0)
-#define GUNYAH_MEMEXTENT_MAPPING_KERNEL_ACCESS	GENMASK(6, 4)
-#define GUNYAH_MEMEXTENT_MAPPING_TYPE		GENMASK(23, 16)
-
-struct gunyah_map_request {
-	u64 addrspace_capid;
-	u64 memextent_capid;
-	u64 guest_addr;
-	u32 attrs;
-	u32 flags;
-	u64 memextent_offset;
-	u64 memextent_size;
-};
-
-enum gunyah_error gunyah_hypercall_addrspace_map(const struct gunyah_map_request *req);
-enum gunyah_error gunyah_hypercall_addrspace_unmap(const struct gunyah_map_request *req);
-
-/* memextent_donate_options of hyp/interfaces/memextent/memextent.tc */
-#define GUNYAH_MEMEXTENT_OPTION_TYPE_MASK	GENMASK(7, 0)
-#define GUNYAH_MEMEXTENT_DONATE_TO_CHILD	0
-#define GUNYAH_MEMEXTENT_DONATE_TO_PARENT	1
-#define GUNYAH_MEMEXTENT_DONATE_TO_SIBLING	2
-#define GUNYAH_MEMEXTENT_OPTION_NOSYNC		BIT(31)
-
-enum gunyah_error gunyah_hypercall_memextent_donate(u32 options, u64 from_capid,
-						    u64 to_capid, u64 offset,
-						    u64 size);
-
-/* vcpu_register_set of hyp/interfaces/vcpu/aarch64/vcpu.tc */
-enum gunyah_vcpu_register_set {
-	GUNYAH_VCPU_REGISTER_SET_X	= 0,	/* index 0..30 */
-	GUNYAH_VCPU_REGISTER_SET_PC	= 1,	/* index 0 */
-	GUNYAH_VCPU_REGISTER_SET_SP_EL	= 2,	/* index 0..1 */
-};
-
-enum gunyah_error gunyah_hypercall_vcpu_register_write(u64 capid,
-						       enum gunyah_vcpu_register_set set,
-						       u32 index, u64 value);
-
 /*
  * vcpu_run_state of hyp/interfaces/vcpu_run/vcpu_run.tc, extended by
  * hyp/mem/addrspace/aarch64/addrspace.tc (VMMIO) and psci.tc.

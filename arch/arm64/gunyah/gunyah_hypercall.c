@@ -25,14 +25,8 @@
 
 /* Call numbers from the call_num lines of the *.hvc files. */
 #define GUNYAH_HYPERCALL_HYP_IDENTIFY		GUNYAH_HYPERCALL(0x00)
-#define GUNYAH_HYPERCALL_BELL_SEND		GUNYAH_HYPERCALL(0x12)
-#define GUNYAH_HYPERCALL_BELL_SET_MASK		GUNYAH_HYPERCALL(0x15)
 #define GUNYAH_HYPERCALL_MSGQ_SEND		GUNYAH_HYPERCALL(0x1B)
 #define GUNYAH_HYPERCALL_MSGQ_RECV		GUNYAH_HYPERCALL(0x1C)
-#define GUNYAH_HYPERCALL_ADDRSPACE_MAP		GUNYAH_HYPERCALL(0x2B)
-#define GUNYAH_HYPERCALL_ADDRSPACE_UNMAP	GUNYAH_HYPERCALL(0x2C)
-#define GUNYAH_HYPERCALL_MEMEXTENT_DONATE	GUNYAH_HYPERCALL(0x61)
-#define GUNYAH_HYPERCALL_VCPU_REGISTER_WRITE	GUNYAH_HYPERCALL(0x64)
 #define GUNYAH_HYPERCALL_VCPU_RUN		GUNYAH_HYPERCALL(0x65)
 
 /*
@@ -100,51 +94,6 @@ void gunyah_hypercall_hyp_identify(struct gunyah_hypercall_hyp_identify_resp
 EXPORT_SYMBOL_GPL(gunyah_hypercall_hyp_identify);
 
 /**
- * gunyah_hypercall_bell_send() - doorbell_send (0x12)
- * @capid: doorbell capability
- * @new_flags: flags to raise
- * @old_flags: receives the flags that were pending before
- *
- * Return: Gunyah error code.
- */
-enum gunyah_error gunyah_hypercall_bell_send(u64 capid, u64 new_flags,
-					     u64 *old_flags)
-{
-	enum gunyah_error gunyah_error;
-	struct arm_smccc_res res;
-
-	arm_smccc_1_1_hvc(GUNYAH_HYPERCALL_BELL_SEND, capid, new_flags, 0,
-			  &res);
-
-	gunyah_error = gunyah_result(res.a0);
-	if (gunyah_error == GUNYAH_ERROR_OK && old_flags)
-		*old_flags = res.a1;
-
-	return gunyah_error;
-}
-EXPORT_SYMBOL_GPL(gunyah_hypercall_bell_send);
-
-/**
- * gunyah_hypercall_bell_set_mask() - doorbell_mask (0x15)
- * @capid: doorbell capability
- * @enable_mask: flags that assert the doorbell's vIRQ
- * @ack_mask: flags cleared automatically when the vIRQ is delivered
- *
- * Return: Gunyah error code.
- */
-enum gunyah_error gunyah_hypercall_bell_set_mask(u64 capid, u64 enable_mask,
-						 u64 ack_mask)
-{
-	struct arm_smccc_res res;
-
-	arm_smccc_1_1_hvc(GUNYAH_HYPERCALL_BELL_SET_MASK, capid, enable_mask,
-			  ack_mask, 0, &res);
-
-	return gunyah_result(res.a0);
-}
-EXPORT_SYMBOL_GPL(gunyah_hypercall_bell_set_mask);
-
-/**
  * gunyah_hypercall_msgq_send() - msgqueue_send (0x1B)
  * @capid: TX message queue capability
  * @size: message length in bytes
@@ -202,105 +151,6 @@ enum gunyah_error gunyah_hypercall_msgq_recv(u64 capid, void *buff,
 	return gunyah_error;
 }
 EXPORT_SYMBOL_GPL(gunyah_hypercall_msgq_recv);
-
-/**
- * gunyah_hypercall_addrspace_map() - addrspace_map (0x2B)
- * @req: address space, memory extent, guest address, attributes, flags and
- *       (with GUNYAH_ADDRSPACE_MAP_FLAG_PARTIAL) the range inside the extent
- *
- * Return: Gunyah error code.
- */
-enum gunyah_error gunyah_hypercall_addrspace_map(const struct gunyah_map_request *req)
-{
-	struct arm_smccc_1_2_regs args = {
-		.a0 = GUNYAH_HYPERCALL_ADDRSPACE_MAP,
-		.a1 = req->addrspace_capid,
-		.a2 = req->memextent_capid,
-		.a3 = req->guest_addr,
-		.a4 = req->attrs,
-		.a5 = req->flags,
-		.a6 = req->memextent_offset,
-		.a7 = req->memextent_size,
-	};
-	struct arm_smccc_1_2_regs res;
-
-	arm_smccc_1_2_hvc(&args, &res);
-
-	return gunyah_result(res.a0);
-}
-EXPORT_SYMBOL_GPL(gunyah_hypercall_addrspace_map);
-
-/**
- * gunyah_hypercall_addrspace_unmap() - addrspace_unmap (0x2C)
- * @req: as for gunyah_hypercall_addrspace_map(); @req->attrs is not used
- *
- * Return: Gunyah error code.
- */
-enum gunyah_error gunyah_hypercall_addrspace_unmap(const struct gunyah_map_request *req)
-{
-	struct arm_smccc_1_2_regs args = {
-		.a0 = GUNYAH_HYPERCALL_ADDRSPACE_UNMAP,
-		.a1 = req->addrspace_capid,
-		.a2 = req->memextent_capid,
-		.a3 = req->guest_addr,
-		.a4 = req->flags,
-		.a5 = req->memextent_offset,
-		.a6 = req->memextent_size,
-	};
-	struct arm_smccc_1_2_regs res;
-
-	arm_smccc_1_2_hvc(&args, &res);
-
-	return gunyah_result(res.a0);
-}
-EXPORT_SYMBOL_GPL(gunyah_hypercall_addrspace_unmap);
-
-/**
- * gunyah_hypercall_memextent_donate() - memextent_donate (0x61)
- * @options: donate type and GUNYAH_MEMEXTENT_OPTION_NOSYNC
- * @from_capid: extent giving the range
- * @to_capid: extent receiving it
- * @offset: offset of the range in the parent extent
- * @size: size of the range
- *
- * Return: Gunyah error code.
- */
-enum gunyah_error gunyah_hypercall_memextent_donate(u32 options, u64 from_capid,
-						    u64 to_capid, u64 offset,
-						    u64 size)
-{
-	struct arm_smccc_res res;
-
-	arm_smccc_1_1_hvc(GUNYAH_HYPERCALL_MEMEXTENT_DONATE, options,
-			  from_capid, to_capid, offset, size, 0, &res);
-
-	return gunyah_result(res.a0);
-}
-EXPORT_SYMBOL_GPL(gunyah_hypercall_memextent_donate);
-
-/**
- * gunyah_hypercall_vcpu_register_write() - vcpu_register_write (0x64)
- * @capid: vCPU capability
- * @set: register set
- * @index: register index inside @set
- * @value: new value
- *
- * Only allowed while the vCPU is powered off.
- *
- * Return: Gunyah error code.
- */
-enum gunyah_error gunyah_hypercall_vcpu_register_write(u64 capid,
-						       enum gunyah_vcpu_register_set set,
-						       u32 index, u64 value)
-{
-	struct arm_smccc_res res;
-
-	arm_smccc_1_1_hvc(GUNYAH_HYPERCALL_VCPU_REGISTER_WRITE, capid, set,
-			  index, value, 0, &res);
-
-	return gunyah_result(res.a0);
-}
-EXPORT_SYMBOL_GPL(gunyah_hypercall_vcpu_register_write);
 
 /**
  * gunyah_hypercall_vcpu_run() - vcpu_run (0x65)
