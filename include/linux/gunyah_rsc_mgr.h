@@ -14,7 +14,7 @@
 
 #include <linux/bits.h>
 #include <linux/limits.h>
-#include <linux/notifier.h>
+#include <linux/list.h>
 #include <linux/types.h>
 
 /* VMIDs of include/rm_types.h */
@@ -35,7 +35,6 @@
 #define GUNYAH_RM_RPC_VM_GET_VMID		0x56000024
 
 /* Message IDs: memory parcels */
-#define GUNYAH_RM_RPC_MEM_DONATE		0x51000010
 #define GUNYAH_RM_RPC_MEM_ACCEPT		0x51000011
 #define GUNYAH_RM_RPC_MEM_LEND			0x51000012
 #define GUNYAH_RM_RPC_MEM_SHARE			0x51000013
@@ -43,6 +42,8 @@
 #define GUNYAH_RM_RPC_MEM_RECLAIM		0x51000015
 #define GUNYAH_RM_RPC_MEM_NOTIFY		0x51000017
 #define GUNYAH_RM_RPC_MEM_APPEND		0x51000018
+/* Finds a parcel by its ACL and memory (memparcel_lookup_req_t) */
+#define GUNYAH_RM_RPC_MEM_QCOM_LOOKUP_SGL	0x5100001A
 
 /* Notification IDs */
 #define GUNYAH_RM_NOTIFICATION_VM_EXITED	0x56100001
@@ -81,45 +82,28 @@ enum gunyah_rm_error {
 
 int gunyah_rm_error_remap(u32 rm_error);
 
+struct auxiliary_device;
+struct folio;
+struct page;
+struct scatterlist;
 struct gunyah_rm;
 
-struct gunyah_rm *gunyah_rm_get(void);
-void gunyah_rm_put(struct gunyah_rm *rm);
-
-int gunyah_rm_call(struct gunyah_rm *rm, u32 message_id, const void *req_buf,
-		   size_t req_buf_size, void **resp_buf, size_t *resp_buf_size);
-
-/**
- * struct gunyah_rm_notification - what subscribers of the notifier chain get
- * @rm: the RM the notification came from
- * @payload: notification payload (no header)
- * @size: payload length
- *
- * The notifier "action" is the notification ID. Payloads are not trusted:
- * subscribers must check @size before reading.
+/*
+ * The RM client is permanent: its platform driver is built in and cannot be
+ * unbound, so a struct gunyah_rm lives until the system goes down. Clients
+ * bind to the auxiliary device the RM probe creates ("gunyah_rsc_mgr.vm") and
+ * hold a reference to the RM's device while they use it.
  */
-struct gunyah_rm_notification {
-	struct gunyah_rm *rm;
-	const void *payload;
-	size_t size;
-};
+#define GUNYAH_RM_AUXDEV_MODNAME	"gunyah_rsc_mgr"
+#define GUNYAH_RM_AUXDEV_VM		"vm"
 
-int gunyah_rm_notifier_register(struct gunyah_rm *rm,
-				struct notifier_block *nb);
-int gunyah_rm_notifier_unregister(struct gunyah_rm *rm,
-				  struct notifier_block *nb);
-
-/* Payload of GUNYAH_RM_NOTIFICATION_VM_STATUS (rm_notify_vm_status_t) */
-struct gunyah_rm_vm_status_payload {
-	__le16 vmid;
-	u16 reserved;
-	u8 vm_status;
-	u8 os_status;
-	__le16 app_status;
-} __packed;
+struct gunyah_rm *gunyah_rm_from_auxdev(struct auxiliary_device *adev);
+struct gunyah_rm *gunyah_rm_get(struct gunyah_rm *rm);
+void gunyah_rm_put(struct gunyah_rm *rm);
+struct device *gunyah_rm_dev(struct gunyah_rm *rm);
 
 /* vm_status values (vm_state_t of the RM) */
-enum gunyah_rm_vm_status {
+enum gunyah_rm_vm_state {
 	GUNYAH_RM_VM_STATUS_NO_STATE		= 0,
 	GUNYAH_RM_VM_STATUS_INIT		= 1,
 	GUNYAH_RM_VM_STATUS_READY		= 2,
@@ -133,13 +117,92 @@ enum gunyah_rm_vm_status {
 	GUNYAH_RM_VM_STATUS_RESET		= 11,
 };
 
-/* Payload of GUNYAH_RM_NOTIFICATION_VM_EXITED (rm_notify_vm_exited_t) */
-struct gunyah_rm_vm_exited_payload {
-	__le16 vmid;
-	__le16 exit_type;
-	__le32 exit_reason_size;
-	u8 exit_reason[];
-} __packed;
+/* exit_type of VM_EXITED (vm_exit_type_t) */
+enum gunyah_rm_vm_exit_type {
+	GUNYAH_RM_VM_EXIT_VM_EXIT		= 0,
+	GUNYAH_RM_VM_EXIT_PLATFORM_OFF		= 1,
+	GUNYAH_RM_VM_EXIT_PLATFORM_RESET	= 2,
+	GUNYAH_RM_VM_EXIT_PSCI_SYSTEM_RESET2	= 3,
+	GUNYAH_RM_VM_EXIT_SOFTWARE_ERROR	= 5,
+	GUNYAH_RM_VM_EXIT_STOP_FORCED		= 7,
+};
+
+/**
+ * struct gunyah_rm_vm_status - decoded VM_STATUS notification
+ * @vmid: the VM
+ * @vm_status: enum gunyah_rm_vm_state
+ * @os_status: the guest OS's own status
+ * @app_status: the guest application's status
+ */
+struct gunyah_rm_vm_status {
+	u16 vmid;
+	u8 vm_status;
+	u8 os_status;
+	u16 app_status;
+};
+
+/**
+ * struct gunyah_rm_vm_exited - decoded VM_EXITED notification
+ * @vmid: the VM
+ * @exit_type: enum gunyah_rm_vm_exit_type
+ * @exit_reason_size: bytes of exit reason the RM sent (not kept)
+ */
+struct gunyah_rm_vm_exited {
+	u16 vmid;
+	u16 exit_type;
+	u32 exit_reason_size;
+};
+
+/**
+ * struct gunyah_rm_mem_shared - decoded MEM_SHARED notification: a VM
+ *	lent, shared or donated memory to us
+ * @mem_handle: the parcel
+ * @mem_type: GUNYAH_RM_MEM_TYPE_*
+ * @trans_type: GUNYAH_RM_TRANS_TYPE_*
+ * @owner_vmid: who gave it
+ * @label: the parcel's label
+ * @mem_info_tag: the tag the owner passed to MEM_NOTIFY
+ */
+struct gunyah_rm_mem_shared {
+	u32 mem_handle;
+	u8 mem_type;
+	u8 trans_type;
+	u16 owner_vmid;
+	u32 label;
+	u32 mem_info_tag;
+};
+
+/**
+ * struct gunyah_rm_vm_listener - receives the notifications of one VM
+ * @vmid: the VM
+ * @status: VM_STATUS for @vmid, or NULL
+ * @exited: VM_EXITED for @vmid, or NULL
+ * @mem_shared: MEM_SHARED whose owner is @vmid, or NULL
+ * @node: private to the RM client
+ *
+ * Notifications are routed by VMID to the listener registered for it;
+ * memory notifications about a parcel we own (accepted, released) go to the
+ * parcel object with that handle instead. Callbacks run in the RM's receive
+ * path, in process context, in the order the RM sent the messages: a
+ * notification sent before a reply is delivered before that reply's caller
+ * is woken. They may take mutexes and complete() waiters, but must not call
+ * the RM themselves (its receive path is busy running them).
+ */
+struct gunyah_rm_vm_listener {
+	u16 vmid;
+	void (*status)(struct gunyah_rm_vm_listener *listener,
+		       const struct gunyah_rm_vm_status *status);
+	void (*exited)(struct gunyah_rm_vm_listener *listener,
+		       const struct gunyah_rm_vm_exited *exited);
+	void (*mem_shared)(struct gunyah_rm_vm_listener *listener,
+			   const struct gunyah_rm_mem_shared *shared);
+	struct list_head node;
+};
+
+int gunyah_rm_vm_listen(struct gunyah_rm *rm,
+			struct gunyah_rm_vm_listener *listener);
+void gunyah_rm_vm_unlisten(struct gunyah_rm *rm,
+			   struct gunyah_rm_vm_listener *listener);
 
 /* VM lifecycle */
 int gunyah_rm_alloc_vmid(struct gunyah_rm *rm, u16 vmid, u16 *allocated_vmid);
@@ -240,22 +303,15 @@ enum gunyah_rm_mem_type {
 #define GUNYAH_RM_ACL_W		BIT(1)
 #define GUNYAH_RM_ACL_R		BIT(2)
 
-/* Wire formats of the parcel lists */
-struct gunyah_rm_mem_acl_entry {
-	__le16 vmid;
+/**
+ * struct gunyah_rm_acl_entry - who may access a parcel, in CPU byte order
+ * @vmid: the VM
+ * @perms: GUNYAH_RM_ACL_* rights
+ */
+struct gunyah_rm_acl_entry {
+	u16 vmid;
 	u8 perms;
-	u8 reserved;
-} __packed;
-
-struct gunyah_rm_mem_entry {
-	__le64 phys_addr;
-	__le64 size;
-} __packed;
-
-struct gunyah_rm_mem_attr_entry {
-	__le16 attr;
-	__le16 vmid;
-} __packed;
+};
 
 /* MEM_CREATE flags the caller may set; APPEND is managed by the client */
 #define GUNYAH_RM_MEM_CREATE_SANITIZE	BIT(0)
@@ -263,45 +319,113 @@ struct gunyah_rm_mem_attr_entry {
 /* Per-message SGL limit of the RM (MAX_LIST_ENTRIES, include/memparcel.h) */
 #define GUNYAH_RM_MAX_MEM_ENTRIES	512
 
-/**
- * struct gunyah_rm_mem_parcel - a parcel to donate, lend or share
- * @mem_type: GUNYAH_RM_MEM_TYPE_*
- * @label: client label
- * @flags: GUNYAH_RM_MEM_CREATE_*
- * @n_acl_entries: ACL length (at least one)
- * @acl_entries: who gets which rights
- * @n_mem_entries: SGL length (at least one; any number, split by the client)
- * @mem_entries: the memory, as intermediate physical addresses of the caller
- * @n_attr_entries: attribute list length (may be 0)
- * @attr_entries: per-VM memory attributes
- * @mem_handle: receives the RM's handle on success
- */
-struct gunyah_rm_mem_parcel {
-	enum gunyah_rm_mem_type mem_type;
-	u32 label;
-	u8 flags;
-	size_t n_acl_entries;
-	struct gunyah_rm_mem_acl_entry *acl_entries;
-	size_t n_mem_entries;
-	struct gunyah_rm_mem_entry *mem_entries;
-	size_t n_attr_entries;
-	struct gunyah_rm_mem_attr_entry *attr_entries;
-	u32 mem_handle;
-};
-
 #define GUNYAH_RM_MEM_HANDLE_INVAL	U32_MAX
 
-int gunyah_rm_mem_donate(struct gunyah_rm *rm,
-			 struct gunyah_rm_mem_parcel *parcel);
-int gunyah_rm_mem_lend(struct gunyah_rm *rm,
-		       struct gunyah_rm_mem_parcel *parcel);
-int gunyah_rm_mem_share(struct gunyah_rm *rm,
-			struct gunyah_rm_mem_parcel *parcel);
+/* ACL entries a parcel object carries (the owner, a VM, and slack) */
+#define GUNYAH_RM_PARCEL_MAX_ACL	4
 
-#define GUNYAH_RM_MEM_RELEASE_SANITIZE	BIT(0)
-#define GUNYAH_RM_MEM_RECLAIM_SANITIZE	BIT(0)
-int gunyah_rm_mem_release(struct gunyah_rm *rm, u32 mem_handle, u8 flags);
-int gunyah_rm_mem_reclaim(struct gunyah_rm *rm, u32 mem_handle, u8 flags);
+/**
+ * enum gunyah_rm_parcel_state - who owns a parcel's pages
+ * @GUNYAH_RM_PARCEL_HOST_OWNED: ours; not known to the RM. Only in this
+ *	state may the pages be touched (after a lend), freed or reused.
+ * @GUNYAH_RM_PARCEL_LENT: lent; out of the linear map; the RM has a handle.
+ * @GUNYAH_RM_PARCEL_SHARED: shared; still ours to read and write, but not
+ *	to free; the RM has a handle.
+ * @GUNYAH_RM_PARCEL_UNKNOWN: a lend, share or reclaim was sent and its
+ *	outcome is not known; treated exactly as lent.
+ * @GUNYAH_RM_PARCEL_LEAKED: the RM may hold the pages and will never give
+ *	them back; they were reported and must never be touched or freed.
+ */
+enum gunyah_rm_parcel_state {
+	GUNYAH_RM_PARCEL_HOST_OWNED,
+	GUNYAH_RM_PARCEL_LENT,
+	GUNYAH_RM_PARCEL_SHARED,
+	GUNYAH_RM_PARCEL_UNKNOWN,
+	GUNYAH_RM_PARCEL_LEAKED,
+};
+
+/**
+ * struct gunyah_rm_parcel_range - physically contiguous memory of a parcel
+ * @phys: start (the primary VM's IPA, which is its physical address)
+ * @size: length in bytes, a multiple of PAGE_SIZE
+ */
+struct gunyah_rm_parcel_range {
+	phys_addr_t phys;
+	u64 size;
+};
+
+/**
+ * struct gunyah_rm_parcel - memory the host lends or shares, as one object
+ * @rm: the RM that holds it
+ * @state: see enum gunyah_rm_parcel_state; changed only by the helpers
+ * @handle: the RM's handle, or GUNYAH_RM_MEM_HANDLE_INVAL
+ * @label: label given to the RM
+ * @mem_type: GUNYAH_RM_MEM_TYPE_*
+ * @flags: GUNYAH_RM_MEM_CREATE_*
+ * @lend: the last lend/share was a lend (pages are off the linear map)
+ * @n_acl: entries in @acl
+ * @acl: the access list sent with the lend or share
+ * @n_ranges: ranges in @ranges; contiguous pages are merged
+ * @max_ranges: capacity of @ranges
+ * @ranges: the memory
+ * @n_sent: how many of @ranges the RM may hold (first message and
+ *	appends); only those can be lent, the rest are surely ours
+ * @nr_pages: pages in @ranges
+ * @node: entry in the RM's list of parcels with a handle, for routing of
+ *	memory notifications by handle
+ * @accepted: optional, called when a borrower accepted the parcel
+ * @released: optional, called when a borrower released the parcel
+ *
+ * The parcel's user serialises calls on one parcel; different parcels may be
+ * used concurrently.
+ */
+struct gunyah_rm_parcel {
+	struct gunyah_rm *rm;
+	enum gunyah_rm_parcel_state state;
+	u32 handle;
+	u32 label;
+	u8 mem_type;
+	u8 flags;
+	bool lend;
+	unsigned int n_acl;
+	struct gunyah_rm_acl_entry acl[GUNYAH_RM_PARCEL_MAX_ACL];
+	unsigned int n_ranges;
+	unsigned int max_ranges;
+	struct gunyah_rm_parcel_range *ranges;
+	unsigned int n_sent;
+	unsigned long nr_pages;
+	struct list_head node;
+	void (*accepted)(struct gunyah_rm_parcel *parcel, u16 vmid);
+	void (*released)(struct gunyah_rm_parcel *parcel, u16 vmid);
+};
+
+int gunyah_rm_parcel_init(struct gunyah_rm_parcel *parcel, struct gunyah_rm *rm,
+			  const struct gunyah_rm_acl_entry *acl,
+			  unsigned int n_acl, u32 label, u8 flags);
+int gunyah_rm_parcel_add_pages(struct gunyah_rm_parcel *parcel,
+			       struct page *page, unsigned long nr_pages);
+int gunyah_rm_parcel_add_folio(struct gunyah_rm_parcel *parcel,
+			       struct folio *folio);
+int gunyah_rm_parcel_add_sg(struct gunyah_rm_parcel *parcel,
+			    struct scatterlist *sgl, unsigned int nents);
+int gunyah_rm_parcel_lend(struct gunyah_rm_parcel *parcel);
+int gunyah_rm_parcel_share(struct gunyah_rm_parcel *parcel);
+int gunyah_rm_parcel_reclaim(struct gunyah_rm_parcel *parcel);
+int gunyah_rm_parcel_reclaim_or_leak(struct gunyah_rm_parcel *parcel);
+void gunyah_rm_parcel_leak(struct gunyah_rm_parcel *parcel);
+void gunyah_rm_parcel_destroy(struct gunyah_rm_parcel *parcel);
+const char *gunyah_rm_parcel_state_name(enum gunyah_rm_parcel_state state);
+
+/**
+ * gunyah_rm_parcel_pages_ours() - may the pages be touched, freed or reused?
+ * @parcel: the parcel
+ *
+ * Return: true only when the RM certainly holds none of the pages.
+ */
+static inline bool gunyah_rm_parcel_pages_ours(const struct gunyah_rm_parcel *parcel)
+{
+	return parcel->state == GUNYAH_RM_PARCEL_HOST_OWNED;
+}
 
 /* trans_type of MEM_ACCEPT */
 #define GUNYAH_RM_TRANS_TYPE_DONATE	0
@@ -317,19 +441,17 @@ int gunyah_rm_mem_reclaim(struct gunyah_rm *rm, u32 mem_handle, u8 flags);
 #define GUNYAH_RM_MEM_ACCEPT_DONE		BIT(7)
 
 /**
- * struct gunyah_rm_mem_accept - MEM_ACCEPT arguments
+ * struct gunyah_rm_mem_accept - MEM_ACCEPT arguments, in CPU byte order
  * @mem_handle: parcel to accept
  * @mem_type: GUNYAH_RM_MEM_TYPE_*
  * @trans_type: GUNYAH_RM_TRANS_TYPE_*
  * @flags: GUNYAH_RM_MEM_ACCEPT_*
  * @label: label to validate
  * @map_vmid: VM to map into, with GUNYAH_RM_MEM_ACCEPT_MAP_OTHER
- * @n_acl_entries: ACL to validate (may be 0)
- * @acl_entries: the ACL
- * @n_mem_entries: where to map (may be 0: the RM chooses)
- * @mem_entries: the addresses
- * @n_attr_entries: attributes to validate (may be 0)
- * @attr_entries: the attributes
+ * @n_acl: ACL to validate (may be 0)
+ * @acl: the ACL
+ * @n_ranges: where to map (may be 0: the RM chooses)
+ * @ranges: the addresses
  */
 struct gunyah_rm_mem_accept {
 	u32 mem_handle;
@@ -338,16 +460,18 @@ struct gunyah_rm_mem_accept {
 	u8 flags;
 	u32 label;
 	u16 map_vmid;
-	size_t n_acl_entries;
-	struct gunyah_rm_mem_acl_entry *acl_entries;
-	size_t n_mem_entries;
-	struct gunyah_rm_mem_entry *mem_entries;
-	size_t n_attr_entries;
-	struct gunyah_rm_mem_attr_entry *attr_entries;
+	unsigned int n_acl;
+	const struct gunyah_rm_acl_entry *acl;
+	unsigned int n_ranges;
+	const struct gunyah_rm_parcel_range *ranges;
 };
 
 int gunyah_rm_mem_accept(struct gunyah_rm *rm,
 			 const struct gunyah_rm_mem_accept *accept);
+
+#define GUNYAH_RM_MEM_RELEASE_SANITIZE	BIT(0)
+#define GUNYAH_RM_MEM_RECLAIM_SANITIZE	BIT(0)
+int gunyah_rm_mem_release(struct gunyah_rm *rm, u32 mem_handle, u8 flags);
 
 #define GUNYAH_RM_MEM_NOTIFY_RECIPIENT_SHARED	BIT(0)
 #define GUNYAH_RM_MEM_NOTIFY_OWNER_RELEASED	BIT(1)
@@ -355,6 +479,6 @@ int gunyah_rm_mem_accept(struct gunyah_rm *rm,
 #define GUNYAH_RM_MEM_NOTIFY_RECIPIENT_RECALL	BIT(3)
 
 int gunyah_rm_mem_notify(struct gunyah_rm *rm, u32 mem_handle, u8 flags,
-			 u32 mem_info_tag, const u16 *vmids, size_t n_vmids);
+			 u32 mem_info_tag, const u16 *vmids, unsigned int n_vmids);
 
 #endif

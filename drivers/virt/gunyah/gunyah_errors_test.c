@@ -7,6 +7,8 @@
 #include <linux/gunyah.h>
 #include <linux/gunyah_rsc_mgr.h>
 
+#include "rsc_mgr.h"
+
 /* Codes as they arrive in x0: 64-bit, negative ones sign-extended */
 static void hyp_errors_from_registers(struct kunit *test)
 {
@@ -51,9 +53,36 @@ static void rm_errors_cover_every_code(struct kunit *test)
 			-EINVAL);
 }
 
+/*
+ * An RM error reply is a definite refusal: the request was not applied.
+ * None may map to an errno the RPC core uses for a lost, unreadable or half
+ * sent request, or a refused lend would be taken for one that may have been
+ * applied (and its pages leaked), or worse, the other way round.
+ */
+static void rm_errors_are_never_transport_errors(struct kunit *test)
+{
+	u32 code;
+	int err;
+
+	for (code = GUNYAH_RM_ERROR_NOMEM; code <= GUNYAH_RM_ERROR_VM_STATE + 1; code++) {
+		err = gunyah_rm_error_remap(code);
+		KUNIT_EXPECT_FALSE_MSG(test, gunyah_rm_outcome_unknown(err),
+				       "RM error %#x -> %d", code, err);
+		KUNIT_EXPECT_NE_MSG(test, err, -ECOMM, "RM error %#x", code);
+	}
+	err = gunyah_rm_error_remap(GUNYAH_RM_ERROR_UNIMPLEMENTED);
+	KUNIT_EXPECT_FALSE(test, gunyah_rm_outcome_unknown(err));
+
+	KUNIT_EXPECT_TRUE(test, gunyah_rm_outcome_unknown(-ETIMEDOUT));
+	KUNIT_EXPECT_TRUE(test, gunyah_rm_outcome_unknown(-EBADMSG));
+	KUNIT_EXPECT_TRUE(test, gunyah_rm_outcome_unknown(-EIO));
+	KUNIT_EXPECT_FALSE(test, gunyah_rm_outcome_unknown(-ECOMM));
+}
+
 static struct kunit_case gunyah_errors_cases[] = {
 	KUNIT_CASE(hyp_errors_from_registers),
 	KUNIT_CASE(rm_errors_cover_every_code),
+	KUNIT_CASE(rm_errors_are_never_transport_errors),
 	{}
 };
 

@@ -1,33 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Gunyah Resource Manager link: sends requests over the TX message queue,
- * reassembles what arrives on the RX queue, hands each reply to the caller
- * waiting on its sequence number and each notification to the subscribers.
+ * Gunyah Resource Manager RPC core: sends requests, reassembles what
+ * arrives from the RM, hands each reply to the caller waiting on its
+ * sequence number and each notification to the object that owns it.
+ * The transport underneath is pluggable (rsc_mgr_msgq.c for the hypervisor's
+ * message queues, a fake one in KUnit).
  *
- * The RM is found through the device tree node of the v17 binding
- * (Documentation/devicetree/bindings/firmware/gunyah-hypervisor.yaml):
- *
- *	hypervisor {
- *		compatible = "gunyah-hypervisor";
- *		#address-cells = <2>;
- *		#size-cells = <0>;
- *		gunyah-resource-mgr@0 {
- *			compatible = "gunyah-resource-manager";
- *			reg = <0 txcap>, <0 rxcap>;
- *			interrupts = <tx "ready to send">, <rx "message available">;
- *		};
- *	};
+ * Every call has one deadline, from its first fragment to its reply. A
+ * caller that gives up leaves its call registered: the reply may still come
+ * (the RM may merely be slow), and is then logged and counted instead of
+ * being taken for a reply to somebody else.
  */
 
+#include <kunit/visibility.h>
 #include <linux/err.h>
-#include <linux/gunyah.h>
-#include <linux/interrupt.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
-#include <linux/mod_devicetable.h>
-#include <linux/module.h>
-#include <linux/of.h>
-#include <linux/platform_device.h>
 #include <linux/slab.h>
 
 #include "rsc_mgr.h"
@@ -39,6 +27,10 @@
  * @payload: reassembled reply payload, RM error code first
  * @size: its length
  * @error: set instead of @payload when the reply was unusable
+ * @abandoned: the caller gave up; the receive path frees the call when the
+ *             reply comes
+ *
+ * The table entry and @abandoned are changed under the xarray's lock only.
  */
 struct gunyah_rm_call {
 	struct completion done;
@@ -46,55 +38,8 @@ struct gunyah_rm_call {
 	void *payload;
 	size_t size;
 	int error;
+	bool abandoned;
 };
-
-/**
- * struct gunyah_rm_pending_notification - notification queued for the work
- * @list: entry in gunyah_rm::notif_list
- * @msg_id: notification ID
- * @payload: payload (kmalloc'ed)
- * @size: payload length
- */
-struct gunyah_rm_pending_notification {
-	struct list_head list;
-	u32 msg_id;
-	void *payload;
-	size_t size;
-};
-
-static void gunyah_rm_notif_work(struct work_struct *work)
-{
-	struct gunyah_rm *rm = container_of(work, struct gunyah_rm, notif_work);
-	struct gunyah_rm_pending_notification *pending;
-	struct gunyah_rm_notification notification;
-	int ret;
-
-	for (;;) {
-		spin_lock(&rm->notif_lock);
-		pending = list_first_entry_or_null(&rm->notif_list,
-						   typeof(*pending), list);
-		if (pending)
-			list_del(&pending->list);
-		spin_unlock(&rm->notif_lock);
-		if (!pending)
-			return;
-
-		notification.rm = rm;
-		notification.payload = pending->payload;
-		notification.size = pending->size;
-		ret = blocking_notifier_call_chain(&rm->notifiers,
-						   pending->msg_id,
-						   &notification);
-		if (ret == NOTIFY_DONE) {
-			atomic_inc(&rm->stats.unhandled_notifications);
-			dev_dbg(rm->dev, "no subscriber for notification %#x\n",
-				pending->msg_id);
-		}
-
-		kfree(pending->payload);
-		kfree(pending);
-	}
-}
 
 /**
  * gunyah_rm_init() - set up a link over a given transport
@@ -115,42 +60,35 @@ void gunyah_rm_init(struct gunyah_rm *rm, struct device *dev,
 	mutex_init(&rm->send_lock);
 	init_completion(&rm->send_ready);
 	mutex_init(&rm->recv_lock);
-	BLOCKING_INIT_NOTIFIER_HEAD(&rm->notifiers);
-	spin_lock_init(&rm->notif_lock);
-	INIT_LIST_HEAD(&rm->notif_list);
-	INIT_WORK(&rm->notif_work, gunyah_rm_notif_work);
+	mutex_init(&rm->listeners_lock);
+	INIT_LIST_HEAD(&rm->vm_listeners);
+	INIT_LIST_HEAD(&rm->parcels);
 }
-EXPORT_SYMBOL_GPL(gunyah_rm_init);
+EXPORT_SYMBOL_IF_KUNIT(gunyah_rm_init);
 
 /**
  * gunyah_rm_deinit() - tear a link down once nothing can call it any more
  * @rm: link
+ *
+ * Calls whose caller gave up and whose reply never came are freed here.
  */
 void gunyah_rm_deinit(struct gunyah_rm *rm)
 {
-	struct gunyah_rm_pending_notification *pending, *next;
+	struct gunyah_rm_call *call;
+	unsigned long seq;
 
-	cancel_work_sync(&rm->notif_work);
-	list_for_each_entry_safe(pending, next, &rm->notif_list, list) {
-		list_del(&pending->list);
-		kfree(pending->payload);
-		kfree(pending);
-	}
 	gunyah_rm_reassembly_reset(&rm->rx);
-	WARN_ON(!xa_empty(&rm->calls));
+	xa_for_each(&rm->calls, seq, call) {
+		/* A live caller here would be a bug of the link's owner */
+		WARN_ON(!call->abandoned);
+		xa_erase(&rm->calls, seq);
+		kfree(call);
+	}
 	xa_destroy(&rm->calls);
+	WARN_ON(!list_empty(&rm->vm_listeners));
+	WARN_ON(!list_empty(&rm->parcels));
 }
-EXPORT_SYMBOL_GPL(gunyah_rm_deinit);
-
-/**
- * gunyah_rm_flush_notifications() - wait until queued notifications are out
- * @rm: link
- */
-void gunyah_rm_flush_notifications(struct gunyah_rm *rm)
-{
-	flush_work(&rm->notif_work);
-}
-EXPORT_SYMBOL_GPL(gunyah_rm_flush_notifications);
+EXPORT_SYMBOL_IF_KUNIT(gunyah_rm_deinit);
 
 /**
  * gunyah_rm_tx_ready() - the TX queue has room again
@@ -160,7 +98,27 @@ void gunyah_rm_tx_ready(struct gunyah_rm *rm)
 {
 	complete(&rm->send_ready);
 }
-EXPORT_SYMBOL_GPL(gunyah_rm_tx_ready);
+EXPORT_SYMBOL_IF_KUNIT(gunyah_rm_tx_ready);
+
+/* A reply to a call whose caller gave up: say what the RM did after all */
+static void gunyah_rm_late_reply(struct gunyah_rm *rm,
+				 const struct gunyah_rm_msg_hdr *hdr,
+				 const void *payload, size_t size)
+{
+	const void *data;
+	size_t data_len;
+	u32 rm_error;
+
+	atomic_inc(&rm->stats.late_reply);
+	if (gunyah_rm_reply_split(payload, size, &rm_error, &data, &data_len)) {
+		dev_warn_ratelimited(rm->dev, "late reply to %#x (sequence %u) unreadable\n",
+				     hdr->msg_id, hdr->seq);
+		return;
+	}
+	dev_info_ratelimited(rm->dev,
+			     "late reply to %#x (sequence %u): RM error %#x, %zu bytes of data\n",
+			     hdr->msg_id, hdr->seq, rm_error, data_len);
+}
 
 static void gunyah_rm_handle_reply(struct gunyah_rm *rm,
 				   const struct gunyah_rm_msg_hdr *hdr,
@@ -170,8 +128,8 @@ static void gunyah_rm_handle_reply(struct gunyah_rm *rm,
 
 	/*
 	 * Taking the call out of the table and completing it under the lock
-	 * means a caller that timed out either still finds its entry (and no
-	 * reply will touch it) or finds it gone and the reply delivered.
+	 * means a caller that times out either still finds its entry (and
+	 * marks it abandoned, leaving it to us) or finds the reply delivered.
 	 */
 	xa_lock(&rm->calls);
 	call = xa_load(&rm->calls, hdr->seq);
@@ -185,11 +143,21 @@ static void gunyah_rm_handle_reply(struct gunyah_rm *rm,
 		return;
 	}
 	__xa_erase(&rm->calls, hdr->seq);
+	if (call->abandoned) {
+		xa_unlock(&rm->calls);
+		if (call->msg_id == hdr->msg_id)
+			gunyah_rm_late_reply(rm, hdr, payload, size);
+		else
+			atomic_inc(&rm->stats.unexpected_reply);
+		kfree(payload);
+		kfree(call);
+		return;
+	}
 	if (call->msg_id != hdr->msg_id) {
 		dev_warn_ratelimited(rm->dev,
 				     "reply to %#x came as %#x (sequence %u)\n",
 				     call->msg_id, hdr->msg_id, hdr->seq);
-		call->error = -EPROTO;
+		call->error = -EBADMSG;
 		kfree(payload);
 	} else {
 		call->payload = payload;
@@ -199,29 +167,6 @@ static void gunyah_rm_handle_reply(struct gunyah_rm *rm,
 	xa_unlock(&rm->calls);
 }
 
-static void gunyah_rm_queue_notification(struct gunyah_rm *rm,
-					 const struct gunyah_rm_msg_hdr *hdr,
-					 void *payload, size_t size)
-{
-	struct gunyah_rm_pending_notification *pending;
-
-	pending = kzalloc(sizeof(*pending), GFP_KERNEL);
-	if (!pending) {
-		/* The allocator already reported it; count it as unhandled */
-		atomic_inc(&rm->stats.unhandled_notifications);
-		kfree(payload);
-		return;
-	}
-	pending->msg_id = hdr->msg_id;
-	pending->payload = payload;
-	pending->size = size;
-
-	spin_lock(&rm->notif_lock);
-	list_add_tail(&pending->list, &rm->notif_list);
-	spin_unlock(&rm->notif_lock);
-	schedule_work(&rm->notif_work);
-}
-
 static void gunyah_rm_dispatch(struct gunyah_rm *rm,
 			       const struct gunyah_rm_msg_hdr *hdr,
 			       void *payload, size_t size)
@@ -229,18 +174,18 @@ static void gunyah_rm_dispatch(struct gunyah_rm *rm,
 	switch (hdr->type) {
 	case GUNYAH_RM_TYPE_REPLY:
 		gunyah_rm_handle_reply(rm, hdr, payload, size);
-		break;
+		return;
 	case GUNYAH_RM_TYPE_NOTIF:
-		gunyah_rm_queue_notification(rm, hdr, payload, size);
+		gunyah_rm_notification(rm, hdr->msg_id, payload, size);
 		break;
 	default:
 		/* The RM sends no requests to its clients. */
 		atomic_inc(&rm->stats.unexpected_request);
 		dev_warn_ratelimited(rm->dev, "request %#x from the RM dropped\n",
 				     hdr->msg_id);
-		kfree(payload);
 		break;
 	}
+	kfree(payload);
 }
 
 /**
@@ -248,6 +193,8 @@ static void gunyah_rm_dispatch(struct gunyah_rm *rm,
  * @rm: link
  *
  * Runs in process context (the RX interrupt thread, or a KUnit test).
+ * A bad message is dropped and counted, and draining goes on, so one bad
+ * message never holds up the replies queued behind it.
  */
 void gunyah_rm_rx(struct gunyah_rm *rm)
 {
@@ -261,6 +208,11 @@ void gunyah_rm_rx(struct gunyah_rm *rm)
 		ret = rm->ops->recv(rm, rm->rx_buf, sizeof(rm->rx_buf), &size);
 		if (ret == -EAGAIN)
 			break;
+		if (ret == -EMSGSIZE) {
+			atomic_inc(&rm->stats.malformed);
+			dev_warn_ratelimited(rm->dev, "oversized message dropped\n");
+			continue;
+		}
 		if (ret) {
 			dev_err_ratelimited(rm->dev, "receive failed: %d\n", ret);
 			break;
@@ -282,14 +234,14 @@ void gunyah_rm_rx(struct gunyah_rm *rm)
 	}
 	mutex_unlock(&rm->recv_lock);
 }
-EXPORT_SYMBOL_GPL(gunyah_rm_rx);
+EXPORT_SYMBOL_IF_KUNIT(gunyah_rm_rx);
 
 /* While the TX queue is full, try again at least this often */
 #define GUNYAH_RM_SEND_RETRY_MS		20
 
-static int gunyah_rm_send_fragment(struct gunyah_rm *rm, size_t size)
+static int gunyah_rm_send_fragment(struct gunyah_rm *rm, size_t size,
+				   unsigned long deadline)
 {
-	unsigned long deadline = jiffies + rm->call_timeout;
 	int ret;
 
 	for (;;) {
@@ -309,8 +261,14 @@ static int gunyah_rm_send_fragment(struct gunyah_rm *rm, size_t size)
 	}
 }
 
+/*
+ * Returns 0, -ECOMM if no fragment reached the queue (the RM never saw the
+ * request), or -EIO if the queue failed after the first fragment (the RM
+ * drops a message it never gets the rest of, but we cannot be sure).
+ */
 static int gunyah_rm_send(struct gunyah_rm *rm, u16 seq, u32 msg_id,
-			  const void *payload, size_t size)
+			  const void *payload, size_t size,
+			  unsigned long deadline)
 {
 	int fragments = gunyah_rm_fragments_for(size);
 	ssize_t frag_size;
@@ -329,9 +287,14 @@ static int gunyah_rm_send(struct gunyah_rm *rm, u16 seq, u32 msg_id,
 			ret = frag_size;
 			break;
 		}
-		ret = gunyah_rm_send_fragment(rm, frag_size);
-		if (ret)
+		ret = gunyah_rm_send_fragment(rm, frag_size, deadline);
+		if (ret) {
+			dev_err_ratelimited(rm->dev,
+					    "send of %#x failed at fragment %d: %d\n",
+					    msg_id, i, ret);
+			ret = i ? -EIO : -ECOMM;
 			break;
+		}
 	}
 	mutex_unlock(&rm->send_lock);
 
@@ -349,19 +312,26 @@ static int gunyah_rm_send(struct gunyah_rm *rm, u16 seq, u32 msg_id,
  * @resp_buf_size: receives the reply data length; may be NULL if
  *                 @resp_buf is
  *
- * Context: process context; sleeps until the reply or the timeout.
- * Return: 0, the errno of the RM's error code, -ETIMEDOUT without a reply,
- * -EBADMSG for a reply too short to hold an error code, -EPROTO for a reply
- * to another message ID, -EMSGSIZE for an oversized request, or a
- * transport error.
+ * The whole call, sending every fragment and waiting for the reply, has one
+ * deadline of rm->call_timeout.
+ *
+ * Context: process context; sleeps until the reply or the deadline.
+ * Return: 0 or the errno of the RM's error code; otherwise -ECOMM if the
+ * request never reached the RM, -ETIMEDOUT if no reply came in time,
+ * -EBADMSG for a reply that cannot be read (too short, another message ID),
+ * -EIO if the transport failed after part of the request was queued,
+ * -EMSGSIZE for an oversized request, -ENOMEM. See
+ * gunyah_rm_outcome_unknown() for which of them leave the outcome open.
  */
 int gunyah_rm_call(struct gunyah_rm *rm, u32 message_id, const void *req_buf,
 		   size_t req_buf_size, void **resp_buf, size_t *resp_buf_size)
 {
+	unsigned long deadline = jiffies + rm->call_timeout;
 	struct gunyah_rm_call *call;
 	const void *data;
 	size_t data_len;
 	u32 rm_error, seq;
+	long left;
 	int ret;
 
 	if (resp_buf)
@@ -380,27 +350,50 @@ int gunyah_rm_call(struct gunyah_rm *rm, u32 message_id, const void *req_buf,
 
 	ret = xa_alloc_cyclic(&rm->calls, &seq, call, XA_LIMIT(0, U16_MAX),
 			      &rm->next_seq, GFP_KERNEL);
-	if (ret < 0)
+	if (ret < 0) {
+		/* Every sequence number is taken by calls that never got a reply */
+		ret = ret == -EBUSY ? -ECOMM : ret;
 		goto out_free_call;
-
-	ret = gunyah_rm_send(rm, seq, message_id, req_buf, req_buf_size);
-	if (ret) {
-		dev_err_ratelimited(rm->dev, "send of %#x failed: %d\n",
-				    message_id, ret);
-		if (xa_erase(&rm->calls, seq) == call)
-			goto out_free_call;
-		/* A reply raced with the failed send: use it as it is. */
 	}
 
-	if (!wait_for_completion_timeout(&call->done, rm->call_timeout)) {
-		if (xa_erase(&rm->calls, seq) == call) {
+	ret = gunyah_rm_send(rm, seq, message_id, req_buf, req_buf_size,
+			     deadline);
+	if (ret == -ECOMM || ret == -EMSGSIZE) {
+		/* Nothing reached the RM, so no reply can come */
+		if (xa_erase(&rm->calls, seq) == call)
+			goto out_free_call;
+		/* A reply for this sequence number came all the same: use it */
+		wait_for_completion(&call->done);
+	} else if (ret) {
+		/*
+		 * Part of the request is on the queue. The RM drops a message
+		 * whose fragments stop, but if it did get all of them, its
+		 * reply is still to come: leave the call to the receive path.
+		 */
+		xa_lock(&rm->calls);
+		if (xa_load(&rm->calls, seq) == call) {
+			call->abandoned = true;
+			xa_unlock(&rm->calls);
+			return ret;
+		}
+		xa_unlock(&rm->calls);
+		wait_for_completion(&call->done);
+	}
+
+	left = (long)(deadline - jiffies);
+	if (!wait_for_completion_timeout(&call->done, max(left, 1L))) {
+		xa_lock(&rm->calls);
+		if (xa_load(&rm->calls, seq) == call) {
+			/* The receive path frees it when the reply comes */
+			call->abandoned = true;
+			xa_unlock(&rm->calls);
 			dev_err_ratelimited(rm->dev,
 					    "no reply to %#x (sequence %u)\n",
 					    message_id, seq);
-			ret = -ETIMEDOUT;
-			goto out_free_call;
+			return -ETIMEDOUT;
 		}
-		/* Completed between the timeout and the erase */
+		xa_unlock(&rm->calls);
+		/* Completed between the timeout and the lock */
 		wait_for_completion(&call->done);
 	}
 
@@ -414,6 +407,7 @@ int gunyah_rm_call(struct gunyah_rm *rm, u32 message_id, const void *req_buf,
 	if (ret) {
 		dev_warn_ratelimited(rm->dev, "reply to %#x too short: %zu\n",
 				     message_id, call->size);
+		ret = -EBADMSG;
 		goto out_free_payload;
 	}
 
@@ -439,195 +433,78 @@ out_free_call:
 	kfree(call);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(gunyah_rm_call);
+EXPORT_SYMBOL_IF_KUNIT(gunyah_rm_call);
 
 /**
- * gunyah_rm_notifier_register() - subscribe to RM notifications
+ * gunyah_rm_call_fixed() - a call whose reply data has exactly one size
  * @rm: link
- * @nb: notifier; called in process context with the notification ID as
- *      action and a struct gunyah_rm_notification; return NOTIFY_OK for a
- *      notification it handled
+ * @message_id: request message ID
+ * @req: request payload
+ * @req_size: its length
+ * @resp: receives the reply data
+ * @resp_size: the only acceptable reply data length
  *
- * Return: 0 or a negative errno.
+ * Return: as gunyah_rm_call(); -EBADMSG for reply data of another size.
  */
-int gunyah_rm_notifier_register(struct gunyah_rm *rm, struct notifier_block *nb)
+int gunyah_rm_call_fixed(struct gunyah_rm *rm, u32 message_id,
+			 const void *req, size_t req_size,
+			 void *resp, size_t resp_size)
 {
-	return blocking_notifier_chain_register(&rm->notifiers, nb);
-}
-EXPORT_SYMBOL_GPL(gunyah_rm_notifier_register);
+	size_t size;
+	void *buf;
+	int ret;
 
-/**
- * gunyah_rm_notifier_unregister() - unsubscribe
- * @rm: link
- * @nb: notifier passed to gunyah_rm_notifier_register()
- *
- * Return: 0 or a negative errno.
- */
-int gunyah_rm_notifier_unregister(struct gunyah_rm *rm,
-				  struct notifier_block *nb)
-{
-	return blocking_notifier_chain_unregister(&rm->notifiers, nb);
-}
-EXPORT_SYMBOL_GPL(gunyah_rm_notifier_unregister);
-
-/* The hypervisor message-queue transport */
-
-static int gunyah_rm_msgq_send(struct gunyah_rm *rm, const void *buf,
-			       size_t size)
-{
-	enum gunyah_error gunyah_error;
-	bool ready;
-
-	/* PUSH: hand every fragment to the RM at once, no batching */
-	gunyah_error = gunyah_hypercall_msgq_send(rm->tx_capid, size, buf,
-						  GUNYAH_HYPERCALL_MSGQ_TX_FLAGS_PUSH,
-						  &ready);
-	if (gunyah_error == GUNYAH_ERROR_MSGQUEUE_FULL)
-		return -EAGAIN;
-
-	return gunyah_error_remap(gunyah_error);
-}
-
-static int gunyah_rm_msgq_recv(struct gunyah_rm *rm, void *buf,
-			       size_t buf_size, size_t *size)
-{
-	enum gunyah_error gunyah_error;
-	bool ready;
-
-	gunyah_error = gunyah_hypercall_msgq_recv(rm->rx_capid, buf, buf_size,
-						  size, &ready);
-	if (gunyah_error == GUNYAH_ERROR_MSGQUEUE_EMPTY)
-		return -EAGAIN;
-	if (gunyah_error == GUNYAH_ERROR_OK && *size > buf_size)
-		return -EMSGSIZE;
-
-	return gunyah_error_remap(gunyah_error);
-}
-
-static const struct gunyah_rm_transport_ops gunyah_rm_msgq_ops = {
-	.send = gunyah_rm_msgq_send,
-	.recv = gunyah_rm_msgq_recv,
-};
-
-static irqreturn_t gunyah_rm_tx_irq(int irq, void *data)
-{
-	gunyah_rm_tx_ready(data);
-
-	return IRQ_HANDLED;
-}
-
-static irqreturn_t gunyah_rm_rx_irq_thread(int irq, void *data)
-{
-	gunyah_rm_rx(data);
-
-	return IRQ_HANDLED;
-}
-
-/* The probed RM; the driver cannot be unbound, so it lives forever. */
-static struct gunyah_rm *gunyah_rm_instance;
-static DEFINE_MUTEX(gunyah_rm_instance_lock);
-
-/**
- * gunyah_rm_get() - the Resource Manager of this system
- *
- * Return: the RM with a reference held, or NULL if none was probed (not
- * running under Gunyah). Drop the reference with gunyah_rm_put().
- */
-struct gunyah_rm *gunyah_rm_get(void)
-{
-	struct gunyah_rm *rm;
-
-	mutex_lock(&gunyah_rm_instance_lock);
-	rm = gunyah_rm_instance;
-	if (rm)
-		get_device(rm->dev);
-	mutex_unlock(&gunyah_rm_instance_lock);
-
-	return rm;
-}
-EXPORT_SYMBOL_GPL(gunyah_rm_get);
-
-/**
- * gunyah_rm_put() - drop a reference taken by gunyah_rm_get()
- * @rm: the RM, or NULL
- */
-void gunyah_rm_put(struct gunyah_rm *rm)
-{
-	if (rm)
-		put_device(rm->dev);
-}
-EXPORT_SYMBOL_GPL(gunyah_rm_put);
-
-static int gunyah_rm_probe(struct platform_device *pdev)
-{
-	struct device *dev = &pdev->dev;
-	struct device_node *np = dev->of_node;
-	struct gunyah_rm *rm;
-	int tx_irq, rx_irq, ret;
-
-	if (!gunyah_is_present())
-		return -ENODEV;
-
-	/* Capability IDs are 64-bit: two address cells, no size cells */
-	if (of_n_addr_cells(np) != 2 || of_n_size_cells(np) != 0)
-		return dev_err_probe(dev, -EINVAL,
-				     "parent needs #address-cells = 2, #size-cells = 0\n");
-
-	rm = devm_kzalloc(dev, sizeof(*rm), GFP_KERNEL);
-	if (!rm)
-		return -ENOMEM;
-
-	ret = of_property_read_u64_index(np, "reg", 0, &rm->tx_capid);
+	ret = gunyah_rm_call(rm, message_id, req, req_size, &buf, &size);
 	if (ret)
-		return dev_err_probe(dev, ret, "no TX queue capability in reg\n");
-	ret = of_property_read_u64_index(np, "reg", 1, &rm->rx_capid);
-	if (ret)
-		return dev_err_probe(dev, ret, "no RX queue capability in reg\n");
+		return ret;
 
-	tx_irq = platform_get_irq(pdev, 0);
-	if (tx_irq < 0)
-		return tx_irq;
-	rx_irq = platform_get_irq(pdev, 1);
-	if (rx_irq < 0)
-		return rx_irq;
+	if (size != resp_size) {
+		dev_warn_ratelimited(rm->dev,
+				     "reply to %#x has %zu bytes, expected %zu\n",
+				     message_id, size, resp_size);
+		kfree(buf);
+		return -EBADMSG;
+	}
 
-	gunyah_rm_init(rm, dev, &gunyah_rm_msgq_ops, NULL);
-
-	ret = devm_request_irq(dev, tx_irq, gunyah_rm_tx_irq, 0,
-			       "gunyah_rm_tx", rm);
-	if (ret)
-		return dev_err_probe(dev, ret, "TX interrupt\n");
-	ret = devm_request_threaded_irq(dev, rx_irq, NULL,
-					gunyah_rm_rx_irq_thread, IRQF_ONESHOT,
-					"gunyah_rm_rx", rm);
-	if (ret)
-		return dev_err_probe(dev, ret, "RX interrupt\n");
-
-	/* Messages queued before the interrupt was ours raised no edge */
-	gunyah_rm_rx(rm);
-
-	mutex_lock(&gunyah_rm_instance_lock);
-	gunyah_rm_instance = rm;
-	mutex_unlock(&gunyah_rm_instance_lock);
-
-	dev_info(dev, "Resource Manager link: TX queue %#llx, RX queue %#llx\n",
-		 rm->tx_capid, rm->rx_capid);
+	memcpy(resp, buf, resp_size);
+	kfree(buf);
 
 	return 0;
 }
 
-static const struct of_device_id gunyah_rm_of_match[] = {
-	{ .compatible = "gunyah-resource-manager" },
-	{}
-};
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * gunyah_rm_waiting_callers() - callers still waiting for a reply, for tests
+ * @rm: link
+ *
+ * Return: how many calls in the table have a caller (not given up).
+ */
+unsigned int gunyah_rm_waiting_callers(struct gunyah_rm *rm)
+{
+	struct gunyah_rm_call *call;
+	unsigned int n = 0;
+	unsigned long seq;
 
-static struct platform_driver gunyah_rm_driver = {
-	.probe = gunyah_rm_probe,
-	.driver = {
-		.name = "gunyah_rsc_mgr",
-		.of_match_table = gunyah_rm_of_match,
-		/* Clients hold the link without references to the device */
-		.suppress_bind_attrs = true,
-	},
-};
-builtin_platform_driver(gunyah_rm_driver);
+	xa_lock(&rm->calls);
+	xa_for_each(&rm->calls, seq, call)
+		n += !call->abandoned;
+	xa_unlock(&rm->calls);
+
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(gunyah_rm_waiting_callers);
+
+/**
+ * gunyah_rm_set_call_timeout() - shorten the deadline of calls, for tests
+ * @rm: link
+ * @ms: the new deadline of a call, in milliseconds
+ *
+ * Tests that make the RM lose replies on purpose would otherwise wait the
+ * full default deadline for each of them.
+ */
+void gunyah_rm_set_call_timeout(struct gunyah_rm *rm, unsigned int ms)
+{
+	WRITE_ONCE(rm->call_timeout, msecs_to_jiffies(ms));
+}
+EXPORT_SYMBOL_IF_KUNIT(gunyah_rm_set_call_timeout);
+#endif

@@ -2,14 +2,20 @@
 /*
  * KUnit tests for the Gunyah Resource Manager client against a fake
  * transport: the fake reassembles what the client sends, checks it, and
- * answers with well-formed or deliberately broken replies.
+ * answers with well-formed or deliberately broken replies, or none at all.
+ * The parcel object's state machine is tested here too, with replies lost
+ * the way the emulator's "applied, reply lost" injection loses them.
  */
 
 #include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/gfp.h>
+#include <linux/gunyah.h>
 #include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/set_memory.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 
@@ -200,8 +206,8 @@ static void fake_rm_exit(struct kunit *test)
 	struct fake_rm *fake = test->priv;
 	unsigned int i;
 
-	/* No caller may be left behind in the table, whatever happened */
-	KUNIT_EXPECT_TRUE(test, xa_empty(&fake->rm.calls));
+	/* No waiting caller may be left behind, whatever happened */
+	KUNIT_EXPECT_EQ(test, gunyah_rm_waiting_callers(&fake->rm), 0);
 	gunyah_rm_deinit(&fake->rm);
 	gunyah_rm_reassembly_reset(&fake->req_rx);
 	for (i = 0; i < fake->n_reqs; i++)
@@ -262,7 +268,7 @@ static void rm_errors_map_to_errnos(struct kunit *test)
 		{ GUNYAH_RM_ERROR_UNIMPLEMENTED, -EOPNOTSUPP },
 		{ GUNYAH_RM_ERROR_NOMEM, -ENOMEM },
 		{ GUNYAH_RM_ERROR_DENIED, -EPERM },
-		{ GUNYAH_RM_ERROR_INVALID, -EBADMSG },
+		{ GUNYAH_RM_ERROR_INVALID, -EINVAL },
 		{ GUNYAH_RM_ERROR_ARGUMENT_INVALID, -EINVAL },
 		{ GUNYAH_RM_ERROR_HANDLE_INVALID, -ENOENT },
 		{ GUNYAH_RM_ERROR_MEM_INUSE, -EBUSY },
@@ -289,12 +295,55 @@ static void no_reply_times_out(struct kunit *test)
 	fake->rm.call_timeout = msecs_to_jiffies(100);
 	KUNIT_EXPECT_EQ(test, gunyah_rm_vm_reset(&fake->rm, 5), -ETIMEDOUT);
 
-	/* The late reply finds nobody and is dropped */
+	/* The late reply is still taken: counted as late, not as unknown */
 	KUNIT_ASSERT_EQ(test, fake->n_reqs, 1);
 	fake_push_reply(fake, fake->reqs[0].hdr.seq, GUNYAH_RM_RPC_VM_RESET, 0,
 			NULL, 0);
 	gunyah_rm_rx(&fake->rm);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fake->rm.stats.late_reply), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fake->rm.stats.unexpected_reply), 0);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&fake->rm.calls));
+
+	/* A second one for the same sequence number is unexpected */
+	fake_push_reply(fake, fake->reqs[0].hdr.seq, GUNYAH_RM_RPC_VM_RESET, 0,
+			NULL, 0);
+	gunyah_rm_rx(&fake->rm);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fake->rm.stats.unexpected_reply), 1);
+}
+
+/* One deadline for the whole call: a slow send leaves less time to wait */
+static void one_deadline_per_message(struct kunit *test)
+{
+	struct fake_rm *fake = test->priv;
+	unsigned long start;
+
+	fake->respond = NULL;
+	fake->full_before_accept = 3;
+	fake->ready_after_full = false;
+	fake->rm.call_timeout = msecs_to_jiffies(200);
+	start = jiffies;
+	KUNIT_EXPECT_EQ(test, gunyah_rm_vm_reset(&fake->rm, 5), -ETIMEDOUT);
+	/* 3 x 20 ms of send retries plus the wait: one deadline, not two */
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start), 400);
+}
+
+/* A bad message in the queue does not hold up the reply behind it */
+static void respond_garbage_then_reply(struct fake_rm *fake,
+				       const struct fake_rm_request *req)
+{
+	const u8 garbage[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	fake_push_raw(fake, garbage, sizeof(garbage));
+	fake_respond_canned(fake, req);
+}
+
+static void rx_drains_past_bad_message(struct kunit *test)
+{
+	struct fake_rm *fake = test->priv;
+
+	fake->respond = respond_garbage_then_reply;
+	KUNIT_EXPECT_EQ(test, gunyah_rm_vm_start(&fake->rm, 5), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fake->rm.stats.malformed), 1);
 }
 
 static void respond_wrong_sequence(struct fake_rm *fake,
@@ -324,7 +373,7 @@ static void reply_with_wrong_message_id(struct kunit *test)
 	struct fake_rm *fake = test->priv;
 
 	fake->respond = respond_wrong_message_id;
-	KUNIT_EXPECT_EQ(test, gunyah_rm_vm_start(&fake->rm, 5), -EPROTO);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_vm_start(&fake->rm, 5), -EBADMSG);
 }
 
 static void respond_bad_fragment_count(struct fake_rm *fake,
@@ -514,22 +563,23 @@ static void mem_lend_encoding(struct kunit *test)
 {
 	struct fake_rm *fake = test->priv;
 	const __le32 handle = cpu_to_le32(0xabcd);
-	struct gunyah_rm_mem_acl_entry acl = {
-		.vmid = cpu_to_le16(0x81),
+	const struct gunyah_rm_acl_entry acl = {
+		.vmid = 0x81,
 		.perms = GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_W,
 	};
-	struct gunyah_rm_mem_entry sgl = {
-		.phys_addr = cpu_to_le64(0x48000000),
-		.size = cpu_to_le64(0x1000),
+	const struct gunyah_rm_parcel_range range = {
+		.phys = 0x48000000,
+		.size = 0x1000,
 	};
-	struct gunyah_rm_mem_parcel parcel = {
+	struct gunyah_rm_mem_create req = {
+		.message_id = GUNYAH_RM_RPC_MEM_LEND,
 		.mem_type = GUNYAH_RM_MEM_TYPE_NORMAL,
 		.label = 0x55,
 		.flags = GUNYAH_RM_MEM_CREATE_SANITIZE,
-		.n_acl_entries = 1,
-		.acl_entries = &acl,
-		.n_mem_entries = 1,
-		.mem_entries = &sgl,
+		.n_acl = 1,
+		.acl = &acl,
+		.n_ranges = 1,
+		.ranges = &range,
 	};
 	const u8 expected[] = {
 		0, 0, 1, 0, 0x55, 0, 0, 0,			/* header */
@@ -538,58 +588,74 @@ static void mem_lend_encoding(struct kunit *test)
 		0, 0, 0, 0x48, 0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0, 0, 0,
 		0, 0, 0, 0,					/* attrs */
 	};
+	u32 out = 0;
 
 	fake->reply_data = &handle;
 	fake->reply_len = sizeof(handle);
-	KUNIT_ASSERT_EQ(test, gunyah_rm_mem_lend(&fake->rm, &parcel), 0);
-	KUNIT_EXPECT_EQ(test, parcel.mem_handle, 0xabcd);
+	KUNIT_ASSERT_EQ(test, gunyah_rm_mem_create(&fake->rm, &req, &out), 0);
+	KUNIT_EXPECT_EQ(test, out, 0xabcd);
 	KUNIT_ASSERT_EQ(test, fake->n_reqs, 1);
 	KUNIT_EXPECT_EQ(test, fake->reqs[0].hdr.msg_id, GUNYAH_RM_RPC_MEM_LEND);
 	KUNIT_ASSERT_EQ(test, fake->reqs[0].size, sizeof(expected));
 	KUNIT_EXPECT_MEMEQ(test, fake->reqs[0].payload, expected,
 			   sizeof(expected));
 
+	/* The same parcel looked up: memparcel_lookup_req_t, no flags */
+	KUNIT_ASSERT_EQ(test, gunyah_rm_mem_lookup_sgl(&fake->rm, &req, &out), 0);
+	KUNIT_ASSERT_EQ(test, fake->n_reqs, 2);
+	KUNIT_EXPECT_EQ(test, fake->reqs[1].hdr.msg_id,
+			GUNYAH_RM_RPC_MEM_QCOM_LOOKUP_SGL);
+	KUNIT_ASSERT_EQ(test, fake->reqs[1].size, sizeof(expected));
+	KUNIT_EXPECT_EQ(test, fake->reqs[1].payload[2], 0);
+	KUNIT_EXPECT_MEMEQ(test, fake->reqs[1].payload + 4, expected + 4,
+			   sizeof(expected) - 4);
+
 	/* Flags the client owns are not the caller's to set */
-	parcel.flags = BIT(1);
-	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_lend(&fake->rm, &parcel), -EINVAL);
-	KUNIT_EXPECT_EQ(test, fake->n_reqs, 1);
+	req.flags = BIT(1);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_create(&fake->rm, &req, &out), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fake->n_reqs, 2);
 }
 
-static struct gunyah_rm_mem_entry *make_sgl(struct kunit *test, size_t n)
+/* A struct page for a physical address; only its address is ever used */
+static struct page *fake_page(phys_addr_t phys)
 {
-	struct gunyah_rm_mem_entry *sgl;
-	size_t i;
+	return pfn_to_page(PHYS_PFN(phys));
+}
 
-	sgl = kunit_kcalloc(test, n, sizeof(*sgl), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, sgl);
+static void fake_parcel(struct kunit *test, struct gunyah_rm_parcel *parcel,
+			struct fake_rm *fake, unsigned int n, phys_addr_t step)
+{
+	const struct gunyah_rm_acl_entry acl[2] = {
+		{ .vmid = GUNYAH_VMID_HLOS, .perms = 6 },
+		{ .vmid = 0x81, .perms = 4 },
+	};
+	struct page *page;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, gunyah_rm_parcel_init(parcel, &fake->rm, acl, 2, 0, 0), 0);
 	for (i = 0; i < n; i++) {
-		sgl[i].phys_addr = cpu_to_le64(0x80000000ULL + i * 0x2000);
-		sgl[i].size = cpu_to_le64(0x1000);
+		page = fake_page(0x80000000ULL + i * step);
+		KUNIT_ASSERT_EQ(test, gunyah_rm_parcel_add_pages(parcel, page, 1), 0);
 	}
-
-	return sgl;
 }
 
 static void mem_share_splits_sgl(struct kunit *test)
 {
 	struct fake_rm *fake = test->priv;
 	const __le32 handle = cpu_to_le32(0x77);
-	struct gunyah_rm_mem_acl_entry acl[2] = {
-		{ .vmid = cpu_to_le16(3), .perms = 6 },
-		{ .vmid = cpu_to_le16(0x81), .perms = 4 },
-	};
-	struct gunyah_rm_mem_parcel parcel = {
-		.n_acl_entries = 2,
-		.acl_entries = acl,
-		.n_mem_entries = 1100,
-		.mem_entries = make_sgl(test, 1100),
-	};
+	struct gunyah_rm_parcel parcel;
 	const u8 *p;
+
+	/* 1100 discontiguous pages: 1100 ranges */
+	fake_parcel(test, &parcel, fake, 1100, 0x2000);
+	KUNIT_EXPECT_EQ(test, parcel.n_ranges, 1100);
 
 	fake->reply_data = &handle;
 	fake->reply_len = sizeof(handle);
-	KUNIT_ASSERT_EQ(test, gunyah_rm_mem_share(&fake->rm, &parcel), 0);
-	KUNIT_EXPECT_EQ(test, parcel.mem_handle, 0x77);
+	KUNIT_ASSERT_EQ(test, gunyah_rm_parcel_share(&parcel), 0);
+	KUNIT_EXPECT_EQ(test, parcel.handle, 0x77);
+	KUNIT_EXPECT_EQ(test, parcel.state, GUNYAH_RM_PARCEL_SHARED);
+	KUNIT_EXPECT_EQ(test, parcel.n_sent, 1100);
 	KUNIT_ASSERT_EQ(test, fake->n_reqs, 3);
 
 	/* SHARE: 512 entries, APPEND flag; it spans many fragments */
@@ -619,6 +685,38 @@ static void mem_share_splits_sgl(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake->reqs[2].size, 12 + 76 * 16);
 	KUNIT_EXPECT_EQ(test, get_unaligned_le64(p + 12 + 75 * 16),
 			0x80000000ULL + 1099 * 0x2000);
+
+	fake->reply_len = 0;
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_reclaim(&parcel), 0);
+	KUNIT_EXPECT_TRUE(test, gunyah_rm_parcel_pages_ours(&parcel));
+	gunyah_rm_parcel_destroy(&parcel);
+}
+
+/* Contiguous pages, a 2 MiB folio among them, are one SGL entry */
+static void contiguous_pages_are_one_entry(struct kunit *test)
+{
+	struct fake_rm *fake = test->priv;
+	const struct gunyah_rm_acl_entry acl = { .vmid = 0x81, .perms = 6 };
+	struct gunyah_rm_parcel parcel;
+	struct folio *folio;
+	struct page *next;
+
+	folio = folio_alloc(GFP_KERNEL, get_order(SZ_2M));
+	if (!folio)
+		kunit_skip(test, "no 2 MiB folio");
+	KUNIT_ASSERT_EQ(test, gunyah_rm_parcel_init(&parcel, &fake->rm, &acl, 1, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_add_folio(&parcel, folio), 0);
+	KUNIT_EXPECT_EQ(test, parcel.n_ranges, 1);
+	KUNIT_EXPECT_EQ(test, parcel.ranges[0].size, SZ_2M);
+	KUNIT_EXPECT_EQ(test, parcel.nr_pages, SZ_2M / PAGE_SIZE);
+	/* The page right after it merges; one further away does not */
+	next = folio_page(folio, 0) + SZ_2M / PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_add_pages(&parcel, next, 1), 0);
+	KUNIT_EXPECT_EQ(test, parcel.n_ranges, 1);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_add_pages(&parcel, next + 2, 1), 0);
+	KUNIT_EXPECT_EQ(test, parcel.n_ranges, 2);
+	gunyah_rm_parcel_destroy(&parcel);
+	folio_put(folio);
 }
 
 static void respond_append_fails(struct fake_rm *fake,
@@ -636,45 +734,52 @@ static void respond_append_fails(struct fake_rm *fake,
 				&handle, sizeof(handle));
 }
 
-static void mem_share_append_failure_reclaims(struct kunit *test)
+/* A refused APPEND keeps the live handle: a partial share, then reclaimed */
+static void mem_share_append_failure_keeps_handle(struct kunit *test)
 {
 	struct fake_rm *fake = test->priv;
-	struct gunyah_rm_mem_acl_entry acl = { .vmid = cpu_to_le16(3), .perms = 6 };
-	struct gunyah_rm_mem_parcel parcel = {
-		.n_acl_entries = 1,
-		.acl_entries = &acl,
-		.n_mem_entries = 600,
-		.mem_entries = make_sgl(test, 600),
-	};
+	struct gunyah_rm_parcel parcel;
 
+	fake_parcel(test, &parcel, fake, 600, 0x2000);
 	fake->respond = respond_append_fails;
-	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_share(&fake->rm, &parcel), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, parcel.mem_handle, GUNYAH_RM_MEM_HANDLE_INVAL);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_share(&parcel), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, parcel.handle, 0x66);
+	KUNIT_EXPECT_EQ(test, parcel.state, GUNYAH_RM_PARCEL_SHARED);
+	KUNIT_EXPECT_EQ(test, parcel.n_sent, 512);
+	KUNIT_ASSERT_EQ(test, fake->n_reqs, 2);
+
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_reclaim(&parcel), 0);
 	KUNIT_ASSERT_EQ(test, fake->n_reqs, 3);
 	KUNIT_EXPECT_EQ(test, fake->reqs[2].hdr.msg_id, GUNYAH_RM_RPC_MEM_RECLAIM);
 	KUNIT_EXPECT_EQ(test, get_unaligned_le32(fake->reqs[2].payload), 0x66);
+	KUNIT_EXPECT_TRUE(test, gunyah_rm_parcel_pages_ours(&parcel));
+	gunyah_rm_parcel_destroy(&parcel);
 }
 
 static void mem_create_checks_reply_and_limits(struct kunit *test)
 {
 	struct fake_rm *fake = test->priv;
-	struct gunyah_rm_mem_acl_entry *acl;
-	struct gunyah_rm_mem_parcel parcel = {
-		.n_acl_entries = 1,
-		.n_mem_entries = 1,
-		.mem_entries = make_sgl(test, 1),
+	const struct gunyah_rm_acl_entry acl = { .vmid = 0x81, .perms = 6 };
+	const struct gunyah_rm_parcel_range range = { .phys = 0x48000000, .size = 0x1000 };
+	struct gunyah_rm_mem_create req = {
+		.message_id = GUNYAH_RM_RPC_MEM_LEND,
+		.n_acl = 1,
+		.acl = &acl,
+		.n_ranges = 1,
+		.ranges = &range,
 	};
-
-	acl = kunit_kcalloc(test, 513, sizeof(*acl), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, acl);
-	parcel.acl_entries = acl;
+	struct gunyah_rm_parcel parcel;
+	u32 out;
 
 	/* No handle in the reply */
-	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_lend(&fake->rm, &parcel), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_create(&fake->rm, &req, &out), -EBADMSG);
 
-	/* More ACL entries than a le16 list the RM accepts: not sent at all */
-	parcel.n_acl_entries = 513;
-	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_lend(&fake->rm, &parcel), -EINVAL);
+	/* No ACL, or more ACL entries than a parcel object carries: not sent */
+	req.n_acl = 0;
+	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_create(&fake->rm, &req, &out), -EINVAL);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_init(&parcel, &fake->rm, &acl,
+						    GUNYAH_RM_PARCEL_MAX_ACL + 1, 0, 0),
+			-EINVAL);
 	KUNIT_EXPECT_EQ(test, fake->n_reqs, 1);
 }
 
@@ -710,52 +815,312 @@ static void mem_notify_encoding(struct kunit *test)
 			   sizeof(expected));
 }
 
-struct notif_catcher {
-	struct notifier_block nb;
-	unsigned long action;
-	u8 payload[16];
-	size_t size;
+/*
+ * Lost replies. The fake answers the n-th request (1-based) as the table of
+ * the test says: a reply with an RM error and data, or nothing at all, as
+ * if the RM had applied the request and its reply was lost.
+ */
+struct lossy_answer {
+	u32 msg_id;
+	bool lost;
+	u32 rm_error;
+	u32 handle;	/* reply data, when not 0 */
+};
+
+static const struct lossy_answer *lossy_script;
+static unsigned int lossy_len;
+
+static void respond_lossy(struct fake_rm *fake, const struct fake_rm_request *req)
+{
+	unsigned int n = fake->n_reqs - 1;
+	const struct lossy_answer *a;
+	__le32 handle;
+
+	if (n >= lossy_len) {
+		KUNIT_FAIL(fake->test, "unexpected request %u (%#x)", n + 1,
+			   req->hdr.msg_id);
+		return;
+	}
+	a = &lossy_script[n];
+	KUNIT_EXPECT_EQ_MSG(fake->test, req->hdr.msg_id, a->msg_id,
+			    "request %u", n + 1);
+	if (a->lost)
+		return;
+	handle = cpu_to_le32(a->handle);
+	fake_push_reply(fake, req->hdr.seq, req->hdr.msg_id, a->rm_error,
+			a->handle ? &handle : NULL, a->handle ? sizeof(handle) : 0);
+}
+
+static void lossy_start(struct fake_rm *fake, const struct lossy_answer *script,
+			unsigned int len)
+{
+	lossy_script = script;
+	lossy_len = len;
+	fake->respond = respond_lossy;
+	fake->rm.call_timeout = msecs_to_jiffies(50);
+}
+
+/* One real page in a parcel lent to VM 0x81 */
+static struct page *lossy_lend_parcel(struct kunit *test, struct fake_rm *fake,
+				      struct gunyah_rm_parcel *parcel)
+{
+	const struct gunyah_rm_acl_entry acl = { .vmid = 0x81, .perms = 6 };
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, gunyah_rm_parcel_init(parcel, &fake->rm, &acl, 1, 0, 0), 0);
+	KUNIT_ASSERT_EQ(test, gunyah_rm_parcel_add_pages(parcel, page, 1), 0);
+
+	return page;
+}
+
+static void lend_reply_lost_found_again(struct kunit *test)
+{
+	static const struct lossy_answer script[] = {
+		{ GUNYAH_RM_RPC_MEM_LEND, .lost = true },
+		{ GUNYAH_RM_RPC_MEM_QCOM_LOOKUP_SGL, .handle = 0x42 },
+		{ GUNYAH_RM_RPC_MEM_RECLAIM },
+	};
+	struct fake_rm *fake = test->priv;
+	struct gunyah_rm_parcel parcel;
+	struct page *page;
+
+	page = lossy_lend_parcel(test, fake, &parcel);
+	lossy_start(fake, script, ARRAY_SIZE(script));
+
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_lend(&parcel), 0);
+	KUNIT_EXPECT_EQ(test, parcel.state, GUNYAH_RM_PARCEL_LENT);
+	KUNIT_EXPECT_EQ(test, parcel.handle, 0x42);
+	KUNIT_EXPECT_FALSE(test, kernel_page_present(page));
+	/* The lookup asked for exactly what the lend sent */
+	KUNIT_ASSERT_EQ(test, fake->n_reqs, 2);
+	KUNIT_EXPECT_MEMEQ(test, fake->reqs[1].payload + 4, fake->reqs[0].payload + 4,
+			   fake->reqs[0].size - 4);
+
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_reclaim(&parcel), 0);
+	KUNIT_EXPECT_TRUE(test, gunyah_rm_parcel_pages_ours(&parcel));
+	KUNIT_EXPECT_TRUE(test, kernel_page_present(page));
+	gunyah_rm_parcel_destroy(&parcel);
+	__free_page(page);
+}
+
+static void lend_reply_lost_never_applied(struct kunit *test)
+{
+	static const struct lossy_answer script[] = {
+		{ GUNYAH_RM_RPC_MEM_LEND, .lost = true },
+		{ GUNYAH_RM_RPC_MEM_QCOM_LOOKUP_SGL,
+		  .rm_error = GUNYAH_RM_ERROR_LOOKUP_FAILED },
+	};
+	struct fake_rm *fake = test->priv;
+	struct gunyah_rm_parcel parcel;
+	struct page *page;
+
+	page = lossy_lend_parcel(test, fake, &parcel);
+	lossy_start(fake, script, ARRAY_SIZE(script));
+
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_lend(&parcel), -ETIMEDOUT);
+	KUNIT_EXPECT_TRUE(test, gunyah_rm_parcel_pages_ours(&parcel));
+	KUNIT_EXPECT_TRUE(test, kernel_page_present(page));
+	gunyah_rm_parcel_destroy(&parcel);
+	__free_page(page);
+}
+
+static void lend_outcome_unresolved_leaks(struct kunit *test)
+{
+	static const struct lossy_answer script[] = {
+		{ GUNYAH_RM_RPC_MEM_LEND, .lost = true },
+		{ GUNYAH_RM_RPC_MEM_QCOM_LOOKUP_SGL, .lost = true },
+		{ GUNYAH_RM_RPC_MEM_QCOM_LOOKUP_SGL, .lost = true },
+		{ GUNYAH_RM_RPC_MEM_QCOM_LOOKUP_SGL, .lost = true },
+	};
+	struct fake_rm *fake = test->priv;
+	struct gunyah_rm_parcel parcel;
+	struct page *page;
+
+	page = lossy_lend_parcel(test, fake, &parcel);
+	lossy_start(fake, script, ARRAY_SIZE(script));
+
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_lend(&parcel), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, parcel.state, GUNYAH_RM_PARCEL_LEAKED);
+	KUNIT_EXPECT_FALSE(test, gunyah_rm_parcel_pages_ours(&parcel));
+	/* Never handed back: it stays out of the linear map */
+	KUNIT_EXPECT_FALSE(test, kernel_page_present(page));
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_reclaim(&parcel), -EIO);
+	gunyah_rm_parcel_destroy(&parcel);
+	/* Only this fake RM is known to hold nothing: give the page back */
+	KUNIT_EXPECT_EQ(test, gunyah_direct_map_restore(page, 1), 0);
+	__free_page(page);
+}
+
+/* Nothing reached the RM: no lookup, the pages are ours at once */
+static void lend_never_sent_is_refused(struct kunit *test)
+{
+	struct fake_rm *fake = test->priv;
+	struct gunyah_rm_parcel parcel;
+	struct page *page;
+
+	page = lossy_lend_parcel(test, fake, &parcel);
+	fake->send_error = -EIO;
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_lend(&parcel), -ECOMM);
+	KUNIT_EXPECT_TRUE(test, gunyah_rm_parcel_pages_ours(&parcel));
+	KUNIT_EXPECT_TRUE(test, kernel_page_present(page));
+	KUNIT_EXPECT_EQ(test, fake->send_attempts, 1);
+	gunyah_rm_parcel_destroy(&parcel);
+	__free_page(page);
+}
+
+static void reclaim_reply_lost_sent_again(struct kunit *test)
+{
+	static const struct lossy_answer script[] = {
+		{ GUNYAH_RM_RPC_MEM_SHARE, .handle = 0x43 },
+		{ GUNYAH_RM_RPC_MEM_RECLAIM, .lost = true },
+		{ GUNYAH_RM_RPC_MEM_RECLAIM,
+		  .rm_error = GUNYAH_RM_ERROR_HANDLE_INVALID },
+	};
+	struct fake_rm *fake = test->priv;
+	struct gunyah_rm_parcel parcel;
+
+	fake_parcel(test, &parcel, fake, 3, 0x1000);
+	KUNIT_EXPECT_EQ(test, parcel.n_ranges, 1);
+	lossy_start(fake, script, ARRAY_SIZE(script));
+	KUNIT_ASSERT_EQ(test, gunyah_rm_parcel_share(&parcel), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_reclaim(&parcel), 0);
+	KUNIT_EXPECT_TRUE(test, gunyah_rm_parcel_pages_ours(&parcel));
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(fake->reqs[2].payload), 0x43);
+	gunyah_rm_parcel_destroy(&parcel);
+}
+
+static void reclaim_in_use_stays_shared(struct kunit *test)
+{
+	static const struct lossy_answer script[] = {
+		{ GUNYAH_RM_RPC_MEM_SHARE, .handle = 0x44 },
+		{ GUNYAH_RM_RPC_MEM_RECLAIM, .rm_error = GUNYAH_RM_ERROR_MEM_INUSE },
+		{ GUNYAH_RM_RPC_MEM_RECLAIM, .rm_error = GUNYAH_RM_ERROR_HANDLE_INVALID },
+	};
+	struct fake_rm *fake = test->priv;
+	struct gunyah_rm_parcel parcel;
+
+	fake_parcel(test, &parcel, fake, 1, 0x1000);
+	lossy_start(fake, script, ARRAY_SIZE(script));
+	KUNIT_ASSERT_EQ(test, gunyah_rm_parcel_share(&parcel), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_reclaim(&parcel), -EBUSY);
+	KUNIT_EXPECT_EQ(test, parcel.state, GUNYAH_RM_PARCEL_SHARED);
+	/* A first "no such handle" is a refusal, not proof: leaked */
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_reclaim_or_leak(&parcel), -ENOENT);
+	KUNIT_EXPECT_EQ(test, parcel.state, GUNYAH_RM_PARCEL_LEAKED);
+	gunyah_rm_parcel_destroy(&parcel);
+}
+
+struct vm_catcher {
+	struct gunyah_rm_vm_listener listener;
+	struct gunyah_rm_vm_status status;
+	struct gunyah_rm_vm_exited exited;
 	int calls;
 };
 
-static int notif_catch(struct notifier_block *nb, unsigned long action,
-		       void *data)
+static void catch_status(struct gunyah_rm_vm_listener *l,
+			 const struct gunyah_rm_vm_status *status)
 {
-	struct notif_catcher *c = container_of(nb, struct notif_catcher, nb);
-	const struct gunyah_rm_notification *n = data;
+	struct vm_catcher *c = container_of(l, struct vm_catcher, listener);
 
-	if (action != GUNYAH_RM_NOTIFICATION_VM_STATUS)
-		return NOTIFY_DONE;
-
+	c->status = *status;
 	c->calls++;
-	c->action = action;
-	c->size = n->size;
-	memcpy(c->payload, n->payload, min(n->size, sizeof(c->payload)));
-
-	return NOTIFY_OK;
 }
 
-static void notification_reaches_subscriber(struct kunit *test)
+static void catch_exited(struct gunyah_rm_vm_listener *l,
+			 const struct gunyah_rm_vm_exited *exited)
+{
+	struct vm_catcher *c = container_of(l, struct vm_catcher, listener);
+
+	c->exited = *exited;
+	c->calls++;
+}
+
+static void notifications_routed_by_vmid(struct kunit *test)
 {
 	struct fake_rm *fake = test->priv;
-	struct notif_catcher catcher = { .nb.notifier_call = notif_catch };
-	const u8 status[8] = { 0x81, 0, 0, 0, GUNYAH_RM_VM_STATUS_RUNNING, 0, 0, 0 };
+	struct vm_catcher a = {
+		.listener = { .vmid = 0x81, .status = catch_status,
+			      .exited = catch_exited },
+	}, b = {
+		.listener = { .vmid = 0x82, .status = catch_status },
+	}, dup = {
+		.listener = { .vmid = 0x81 },
+	};
+	const u8 status[8] = { 0x82, 0, 0, 0, GUNYAH_RM_VM_STATUS_RUNNING, 7, 0x34, 0x12 };
+	const u8 exited[8] = { 0x81, 0, 1, 0, 0, 0, 0, 0 };
 
-	KUNIT_ASSERT_EQ(test, gunyah_rm_notifier_register(&fake->rm, &catcher.nb), 0);
+	KUNIT_ASSERT_EQ(test, gunyah_rm_vm_listen(&fake->rm, &a.listener), 0);
+	KUNIT_ASSERT_EQ(test, gunyah_rm_vm_listen(&fake->rm, &b.listener), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_vm_listen(&fake->rm, &dup.listener), -EBUSY);
+
 	fake_push_msg(fake, GUNYAH_RM_TYPE_NOTIF, 1,
 		      GUNYAH_RM_NOTIFICATION_VM_STATUS, status, sizeof(status));
-	/* Not ours: nobody handles it */
-	fake_push_msg(fake, GUNYAH_RM_TYPE_NOTIF, 2, 0x56100999, status, 2);
+	fake_push_msg(fake, GUNYAH_RM_TYPE_NOTIF, 2,
+		      GUNYAH_RM_NOTIFICATION_VM_EXITED, exited, sizeof(exited));
+	/* Too short, another VM's, and one nobody knows: not delivered */
+	fake_push_msg(fake, GUNYAH_RM_TYPE_NOTIF, 3,
+		      GUNYAH_RM_NOTIFICATION_VM_STATUS, status, 4);
+	fake_push_msg(fake, GUNYAH_RM_TYPE_NOTIF, 4,
+		      GUNYAH_RM_NOTIFICATION_VM_EXITED, status, sizeof(status));
+	fake_push_msg(fake, GUNYAH_RM_TYPE_NOTIF, 5, 0x56100999, status, 2);
 	gunyah_rm_rx(&fake->rm);
-	gunyah_rm_flush_notifications(&fake->rm);
-	KUNIT_EXPECT_EQ(test, gunyah_rm_notifier_unregister(&fake->rm, &catcher.nb), 0);
+	gunyah_rm_vm_unlisten(&fake->rm, &a.listener);
+	gunyah_rm_vm_unlisten(&fake->rm, &b.listener);
 
-	KUNIT_EXPECT_EQ(test, catcher.calls, 1);
-	KUNIT_EXPECT_EQ(test, catcher.action, GUNYAH_RM_NOTIFICATION_VM_STATUS);
-	KUNIT_ASSERT_EQ(test, catcher.size, sizeof(status));
-	KUNIT_EXPECT_MEMEQ(test, catcher.payload, status, sizeof(status));
+	KUNIT_EXPECT_EQ(test, b.calls, 1);
+	KUNIT_EXPECT_EQ(test, b.status.vmid, 0x82);
+	KUNIT_EXPECT_EQ(test, b.status.vm_status, GUNYAH_RM_VM_STATUS_RUNNING);
+	KUNIT_EXPECT_EQ(test, b.status.os_status, 7);
+	KUNIT_EXPECT_EQ(test, b.status.app_status, 0x1234);
+	KUNIT_EXPECT_EQ(test, a.calls, 1);
+	KUNIT_EXPECT_EQ(test, a.exited.vmid, 0x81);
+	KUNIT_EXPECT_EQ(test, a.exited.exit_type, GUNYAH_RM_VM_EXIT_PLATFORM_OFF);
 	KUNIT_EXPECT_EQ(test,
-			atomic_read(&fake->rm.stats.unhandled_notifications), 1);
+			atomic_read(&fake->rm.stats.unhandled_notifications), 3);
+}
+
+static int parcel_accepted_by;
+
+static void catch_accepted(struct gunyah_rm_parcel *parcel, u16 vmid)
+{
+	parcel_accepted_by = vmid;
+}
+
+static void notifications_routed_by_handle(struct kunit *test)
+{
+	static const struct lossy_answer script[] = {
+		{ GUNYAH_RM_RPC_MEM_SHARE, .handle = 0x45 },
+		{ GUNYAH_RM_RPC_MEM_RECLAIM },
+	};
+	struct fake_rm *fake = test->priv;
+	struct gunyah_rm_parcel parcel;
+	const u8 other[12] = { 0x46, 0, 0, 0, 0x81 };
+	const u8 ours[12] = { 0x45, 0, 0, 0, 0x81 };
+
+	fake_parcel(test, &parcel, fake, 1, 0x1000);
+	parcel.accepted = catch_accepted;
+	lossy_start(fake, script, ARRAY_SIZE(script));
+	KUNIT_ASSERT_EQ(test, gunyah_rm_parcel_share(&parcel), 0);
+
+	parcel_accepted_by = 0;
+	fake_push_msg(fake, GUNYAH_RM_TYPE_NOTIF, 1,
+		      GUNYAH_RM_NOTIFICATION_MEM_ACCEPTED, other, sizeof(other));
+	gunyah_rm_rx(&fake->rm);
+	KUNIT_EXPECT_EQ(test, parcel_accepted_by, 0);
+	fake_push_msg(fake, GUNYAH_RM_TYPE_NOTIF, 2,
+		      GUNYAH_RM_NOTIFICATION_MEM_ACCEPTED, ours, sizeof(ours));
+	gunyah_rm_rx(&fake->rm);
+	KUNIT_EXPECT_EQ(test, parcel_accepted_by, 0x81);
+
+	/* Reclaimed: no longer reachable by its handle */
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_reclaim(&parcel), 0);
+	parcel_accepted_by = 0;
+	fake_push_msg(fake, GUNYAH_RM_TYPE_NOTIF, 3,
+		      GUNYAH_RM_NOTIFICATION_MEM_ACCEPTED, ours, sizeof(ours));
+	gunyah_rm_rx(&fake->rm);
+	KUNIT_EXPECT_EQ(test, parcel_accepted_by, 0);
+	gunyah_rm_parcel_destroy(&parcel);
 }
 
 static void request_from_rm_dropped(struct kunit *test)
@@ -879,7 +1244,8 @@ static void send_full_forever_times_out(struct kunit *test)
 
 	fake->full_before_accept = 1000;
 	fake->rm.call_timeout = msecs_to_jiffies(100);
-	KUNIT_EXPECT_EQ(test, gunyah_rm_vm_init(&fake->rm, 5), -ETIMEDOUT);
+	/* Not one fragment got through: the RM never saw the request */
+	KUNIT_EXPECT_EQ(test, gunyah_rm_vm_init(&fake->rm, 5), -ECOMM);
 	KUNIT_EXPECT_EQ(test, fake->n_reqs, 0);
 }
 
@@ -888,7 +1254,7 @@ static void send_error_propagates(struct kunit *test)
 	struct fake_rm *fake = test->priv;
 
 	fake->send_error = -EIO;
-	KUNIT_EXPECT_EQ(test, gunyah_rm_vm_init(&fake->rm, 5), -EIO);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_vm_init(&fake->rm, 5), -ECOMM);
 }
 
 static void oversized_request_refused(struct kunit *test)
@@ -909,6 +1275,8 @@ static struct kunit_case gunyah_rm_rpc_cases[] = {
 	KUNIT_CASE(reply_without_error_word),
 	KUNIT_CASE(rm_errors_map_to_errnos),
 	KUNIT_CASE(no_reply_times_out),
+	KUNIT_CASE(one_deadline_per_message),
+	KUNIT_CASE(rx_drains_past_bad_message),
 	KUNIT_CASE(reply_with_wrong_sequence),
 	KUNIT_CASE(reply_with_wrong_message_id),
 	KUNIT_CASE(reply_with_bad_fragment_count),
@@ -919,11 +1287,19 @@ static struct kunit_case gunyah_rm_rpc_cases[] = {
 	KUNIT_CASE(vm_stop_and_config_encoding),
 	KUNIT_CASE(mem_lend_encoding),
 	KUNIT_CASE(mem_share_splits_sgl),
-	KUNIT_CASE(mem_share_append_failure_reclaims),
+	KUNIT_CASE(contiguous_pages_are_one_entry),
+	KUNIT_CASE(mem_share_append_failure_keeps_handle),
 	KUNIT_CASE(mem_create_checks_reply_and_limits),
 	KUNIT_CASE(reclaim_encoding_and_inuse),
 	KUNIT_CASE(mem_notify_encoding),
-	KUNIT_CASE(notification_reaches_subscriber),
+	KUNIT_CASE(lend_reply_lost_found_again),
+	KUNIT_CASE(lend_reply_lost_never_applied),
+	KUNIT_CASE(lend_outcome_unresolved_leaks),
+	KUNIT_CASE(lend_never_sent_is_refused),
+	KUNIT_CASE(reclaim_reply_lost_sent_again),
+	KUNIT_CASE(reclaim_in_use_stays_shared),
+	KUNIT_CASE(notifications_routed_by_vmid),
+	KUNIT_CASE(notifications_routed_by_handle),
 	KUNIT_CASE(request_from_rm_dropped),
 	KUNIT_CASE(concurrent_callers_out_of_order),
 	KUNIT_CASE(send_retries_when_full),
@@ -945,3 +1321,4 @@ kunit_test_suite(gunyah_rm_rpc_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the Gunyah RM client");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
