@@ -20,6 +20,7 @@
 #include <linux/mm.h>
 #include <linux/set_memory.h>
 #include <linux/signal.h>
+#include <linux/random.h>
 #include <linux/umh.h>
 #include <asm/cacheflush.h>
 
@@ -191,6 +192,166 @@ static void live_lend_sanitized_reclaim(struct kunit *test)
 static void live_lend_unsanitized_reclaim(struct kunit *test)
 {
 	live_lend_cycle(test, false);
+}
+
+/*
+ * More than 512 discontiguous pages: the first 512 go with MEM_LEND, the
+ * rest with MEM_APPEND. Each page is the first of an order-1 block, so no
+ * two of them are adjacent and each is an SGL entry of its own.
+ */
+#define LIVE_MANY_PAGES		600
+
+static void live_lend_many_discontiguous(struct kunit *test)
+{
+	u16 vmid = live_alloc_vm(test);
+	const struct gunyah_rm_acl_entry acl = {
+		.vmid = vmid,
+		.perms = GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_W,
+	};
+	struct gunyah_rm_parcel parcel;
+	struct page **pages;
+	unsigned int i;
+	bool ours;
+
+	pages = kunit_kcalloc(test, LIVE_MANY_PAGES, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	KUNIT_ASSERT_EQ(test, gunyah_rm_parcel_init(&parcel, test->priv, &acl, 1, 0, 0), 0);
+	for (i = 0; i < LIVE_MANY_PAGES; i++) {
+		pages[i] = alloc_pages(GFP_KERNEL, 1);
+		if (!pages[i])
+			break;
+		memset(page_address(pages[i]), i & 0xff, PAGE_SIZE);
+		if (gunyah_rm_parcel_add_pages(&parcel, pages[i], 1)) {
+			__free_pages(pages[i], 1);
+			pages[i] = NULL;
+			break;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, i, LIVE_MANY_PAGES);
+	KUNIT_EXPECT_EQ(test, parcel.n_ranges, i);
+
+	if (i == LIVE_MANY_PAGES) {
+		KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_lend(&parcel), 0);
+		KUNIT_EXPECT_EQ(test, parcel.n_sent, LIVE_MANY_PAGES);
+		KUNIT_EXPECT_FALSE(test, kernel_page_present(pages[LIVE_MANY_PAGES - 1]));
+		KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_reclaim_or_leak(&parcel), 0);
+	}
+	ours = gunyah_rm_parcel_pages_ours(&parcel);
+	gunyah_rm_parcel_destroy(&parcel);
+	for (i = 0; i < LIVE_MANY_PAGES && pages[i]; i++) {
+		if (!ours)
+			continue;
+		KUNIT_EXPECT_EQ(test, *(u8 *)page_address(pages[i]), i & 0xff);
+		__free_pages(pages[i], 1);
+	}
+	KUNIT_EXPECT_EQ(test, gunyah_rm_dealloc_vmid(test->priv, vmid), 0);
+}
+
+/* A 2 MiB folio goes to the RM as one SGL entry */
+static void live_lend_2m_folio(struct kunit *test)
+{
+	u16 vmid = live_alloc_vm(test);
+	const struct gunyah_rm_acl_entry acl = {
+		.vmid = vmid,
+		.perms = GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_W,
+	};
+	struct gunyah_rm_parcel parcel;
+	struct folio *folio;
+	bool ours;
+
+	folio = folio_alloc(GFP_KERNEL, get_order(SZ_2M));
+	if (!folio) {
+		gunyah_rm_dealloc_vmid(test->priv, vmid);
+		kunit_skip(test, "no free 2 MiB folio");
+	}
+	KUNIT_ASSERT_EQ(test, gunyah_rm_parcel_init(&parcel, test->priv, &acl, 1, 0, 0), 0);
+	KUNIT_ASSERT_EQ(test, gunyah_rm_parcel_add_folio(&parcel, folio), 0);
+	KUNIT_EXPECT_EQ(test, parcel.n_ranges, 1);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_lend(&parcel), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_reclaim_or_leak(&parcel), 0);
+	ours = gunyah_rm_parcel_pages_ours(&parcel);
+	gunyah_rm_parcel_destroy(&parcel);
+	if (ours)
+		folio_put(folio);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_dealloc_vmid(test->priv, vmid), 0);
+}
+
+/* The RM refuses a lend to a VM that does not exist: the page is ours again */
+static void live_lend_refused_comes_back(struct kunit *test)
+{
+	const struct gunyah_rm_acl_entry acl = {
+		.vmid = 0x3ff,
+		.perms = GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_W,
+	};
+	struct gunyah_rm_parcel parcel;
+	struct page *page;
+	int ret;
+
+	page = live_page_parcel(test, &parcel, &acl, 1, 0x33, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	ret = gunyah_rm_parcel_lend(&parcel);
+	KUNIT_EXPECT_LT(test, ret, 0);
+	KUNIT_EXPECT_FALSE(test, gunyah_rm_outcome_unknown(ret));
+	KUNIT_EXPECT_TRUE(test, gunyah_rm_parcel_pages_ours(&parcel));
+	KUNIT_EXPECT_TRUE(test, kernel_page_present(page));
+	KUNIT_EXPECT_EQ(test, *(u8 *)page_address(page), 0x33);
+	live_parcel_done(&parcel, page, 0);
+}
+
+/*
+ * Many lends and reclaims of a few random pages, with a short call deadline.
+ * Under the emulator's "applied, reply lost" injection on LEND and RECLAIM
+ * this is where every recovery path runs; the harness then checks that no
+ * lent page was ever touched or freed and that what the kernel reports as
+ * leaked is exactly what the hypervisor still holds.
+ */
+#define LIVE_STRESS_OPS		200
+
+static void live_parcel_stress(struct kunit *test)
+{
+	struct gunyah_rm *rm = test->priv;
+	u16 vmid = live_alloc_vm(test);
+	const struct gunyah_rm_acl_entry acl = {
+		.vmid = vmid,
+		.perms = GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_W,
+	};
+	unsigned int op, i, n, ok = 0, leaked = 0;
+	struct gunyah_rm_parcel parcel;
+	struct page *pages[4];
+
+	gunyah_rm_set_call_timeout(rm, 300);
+	for (op = 0; op < LIVE_STRESS_OPS; op++) {
+		n = 1 + get_random_u32_below(ARRAY_SIZE(pages));
+		if (gunyah_rm_parcel_init(&parcel, rm, &acl, 1, 0, 0))
+			break;
+		for (i = 0; i < n; i++) {
+			pages[i] = alloc_page(GFP_KERNEL);
+			if (!pages[i])
+				break;
+			if (gunyah_rm_parcel_add_pages(&parcel, pages[i], 1)) {
+				__free_page(pages[i]);
+				break;
+			}
+		}
+		if (i == n && !gunyah_rm_parcel_lend(&parcel) &&
+		    !gunyah_rm_parcel_reclaim(&parcel))
+			ok++;
+		/* Whatever is still held now, is held for good */
+		gunyah_rm_parcel_destroy(&parcel);
+		if (!gunyah_rm_parcel_pages_ours(&parcel)) {
+			leaked += n;
+			continue;
+		}
+		while (i--)
+			__free_page(pages[i]);
+	}
+	gunyah_rm_set_call_timeout(rm, GUNYAH_RM_CALL_TIMEOUT_MS);
+
+	kunit_info(test, "%u of %u lend-reclaim cycles succeeded, %u pages leaked\n",
+		   ok, op, leaked);
+	KUNIT_EXPECT_EQ(test, op, LIVE_STRESS_OPS);
+	KUNIT_EXPECT_GE(test, ok, LIVE_STRESS_OPS / 2);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_dealloc_vmid(test->priv, vmid), 0);
 }
 
 /*
@@ -614,6 +775,134 @@ out_parcel:
 	KUNIT_EXPECT_EQ(test, gunyah_rm_dealloc_vmid(test->priv, vmid), 0);
 }
 
+/* Host-side ACCEPT, RELEASE and NOTIFY, with the real RM's answers */
+struct live_mem_shared {
+	struct gunyah_rm_vm_listener listener;
+	struct completion done;
+	u32 handle;
+	u32 tag;
+};
+
+static void live_mem_shared(struct gunyah_rm_vm_listener *listener,
+			    const struct gunyah_rm_mem_shared *shared)
+{
+	struct live_mem_shared *c = container_of(listener, struct live_mem_shared,
+						 listener);
+
+	c->handle = shared->mem_handle;
+	c->tag = shared->mem_info_tag;
+	complete(&c->done);
+}
+
+static int live_accept(struct kunit *test, u32 handle, u8 trans, u8 flags,
+		       u16 map_vmid)
+{
+	const struct gunyah_rm_mem_accept accept = {
+		.mem_handle = handle,
+		.mem_type = GUNYAH_RM_MEM_TYPE_NORMAL,
+		.trans_type = trans,
+		.flags = flags,
+		.map_vmid = map_vmid,
+	};
+
+	return gunyah_rm_mem_accept(test->priv, &accept);
+}
+
+/*
+ * The answers are those of the open-source RM (memparcel.c at bf31a9a:
+ * memparcel_do_accept, memparcel_do_release, memparcel_notify and what they
+ * call). MEM_NOTIFY(SHARED) is never sent to a VM that is only allocated:
+ * it has no RM queue yet, and the real RM exits when it cannot deliver.
+ */
+#define LIVE_TAG	0x7a6
+
+static void live_accept_release_notify(struct kunit *test)
+{
+	u16 vmid = live_alloc_vm(test), hlos = GUNYAH_VMID_HLOS, none = 0x7f;
+	const struct gunyah_rm_acl_entry share_acl[2] = {
+		{ .vmid = GUNYAH_VMID_HLOS, .perms = GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_W },
+		{ .vmid = vmid, .perms = GUNYAH_RM_ACL_R },
+	};
+	const struct gunyah_rm_acl_entry lend_acl = {
+		.vmid = vmid, .perms = GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_W,
+	};
+	struct live_mem_shared shared = {
+		.listener = { .vmid = GUNYAH_VMID_HLOS, .mem_shared = live_mem_shared },
+	};
+	struct gunyah_rm_parcel p1, p2;
+	struct page *page1, *page2;
+	struct gunyah_rm *rm = test->priv;
+	const u8 done = GUNYAH_RM_MEM_ACCEPT_DONE;
+	u32 h1, h2;
+
+	init_completion(&shared.done);
+	page1 = live_page_parcel(test, &p1, share_acl, 2, 1, 0);
+	page2 = live_page_parcel(test, &p2, &lend_acl, 1, 2, 0);
+	if (!page1 || !page2 || gunyah_rm_parcel_share(&p1) ||
+	    gunyah_rm_parcel_lend(&p2)) {
+		KUNIT_FAIL(test, "cannot share and lend a page");
+		goto out;
+	}
+	h1 = p1.handle;
+	h2 = p2.handle;
+
+	/* ACCEPT: the owner never accepts its own parcel, nor for others */
+	KUNIT_EXPECT_EQ(test, live_accept(test, h1, GUNYAH_RM_TRANS_TYPE_SHARE, done, 0), -EPERM);
+	KUNIT_EXPECT_EQ(test, live_accept(test, h1, GUNYAH_RM_TRANS_TYPE_LEND, done, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, live_accept(test, h2, GUNYAH_RM_TRANS_TYPE_LEND, done, 0), -ESRCH);
+	KUNIT_EXPECT_EQ(test, live_accept(test, h2, GUNYAH_RM_TRANS_TYPE_LEND,
+					  done | GUNYAH_RM_MEM_ACCEPT_MAP_OTHER, vmid), -EPERM);
+	KUNIT_EXPECT_EQ(test, live_accept(test, h2, GUNYAH_RM_TRANS_TYPE_LEND, done, vmid),
+			-EINVAL);
+
+	/* RELEASE: only what one accepted */
+	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_release(rm, h1, 0), -EPERM);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_release(rm, h2, 0), -ENOENT);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_release(rm, GUNYAH_RM_MEM_HANDLE_INVAL, 0), -ENOENT);
+
+	/* NOTIFY refusals, all before a tag is set */
+	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_notify(rm, GUNYAH_RM_MEM_HANDLE_INVAL,
+						   GUNYAH_RM_MEM_NOTIFY_OWNER_RELEASED,
+						   LIVE_TAG, NULL, 0), -ENOENT);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_notify(rm, h1,
+						   GUNYAH_RM_MEM_NOTIFY_RECIPIENT_SHARED |
+						   GUNYAH_RM_MEM_NOTIFY_OWNER_RELEASED,
+						   LIVE_TAG, &hlos, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_notify(rm, h1, GUNYAH_RM_MEM_NOTIFY_OWNER_ACCEPTED,
+						   LIVE_TAG, NULL, 0), -EALREADY);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_notify(rm, h2, GUNYAH_RM_MEM_NOTIFY_OWNER_RELEASED,
+						   LIVE_TAG, NULL, 0), -ENOENT);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_notify(rm, h2, GUNYAH_RM_MEM_NOTIFY_RECIPIENT_SHARED,
+						   LIVE_TAG, &hlos, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_notify(rm, h2, GUNYAH_RM_MEM_NOTIFY_RECIPIENT_SHARED,
+						   LIVE_TAG, &none, 1), -ESRCH);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_notify(rm, h1, GUNYAH_RM_MEM_NOTIFY_RECIPIENT_SHARED,
+						   LIVE_TAG, NULL, 0), -EINVAL);
+
+	/* SHARED to ourselves: MEM_SHARED reaches the listener of VMID 3 */
+	KUNIT_ASSERT_EQ(test, gunyah_rm_vm_listen(rm, &shared.listener), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_notify(rm, h1, GUNYAH_RM_MEM_NOTIFY_RECIPIENT_SHARED,
+						   LIVE_TAG, &hlos, 1), 0);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&shared.done, 5 * HZ));
+	gunyah_rm_vm_unlisten(rm, &shared.listener);
+	KUNIT_EXPECT_EQ(test, shared.handle, h1);
+	KUNIT_EXPECT_EQ(test, shared.tag, LIVE_TAG);
+	/* The tag is now fixed */
+	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_notify(rm, h1, GUNYAH_RM_MEM_NOTIFY_OWNER_RELEASED,
+						   LIVE_TAG + 1, NULL, 0), -EINVAL);
+
+out:
+	if (page1) {
+		KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_reclaim_or_leak(&p1), 0);
+		live_parcel_done(&p1, page1, 0);
+	}
+	if (page2) {
+		KUNIT_EXPECT_EQ(test, gunyah_rm_parcel_reclaim_or_leak(&p2), 0);
+		live_parcel_done(&p2, page2, 0);
+	}
+	KUNIT_EXPECT_EQ(test, gunyah_rm_dealloc_vmid(rm, vmid), 0);
+}
+
 static void live_reclaim_unknown_handle(struct kunit *test)
 {
 	/* The RM answers HANDLE_INVALID (memparcel.c, memparcel_do_reclaim) */
@@ -632,6 +921,11 @@ static struct kunit_case gunyah_rm_live_cases[] = {
 	KUNIT_CASE(live_share_reclaim),
 	KUNIT_CASE(live_secondary_vm_runs),
 	KUNIT_CASE(live_reclaim_unknown_handle),
+	KUNIT_CASE(live_lend_refused_comes_back),
+	KUNIT_CASE(live_accept_release_notify),
+	KUNIT_CASE(live_lend_many_discontiguous),
+	KUNIT_CASE(live_lend_2m_folio),
+	KUNIT_CASE(live_parcel_stress),
 	{}
 };
 
