@@ -925,7 +925,7 @@ static struct kunit_case gunyah_rm_live_cases[] = {
 	KUNIT_CASE(live_accept_release_notify),
 	KUNIT_CASE(live_lend_many_discontiguous),
 	KUNIT_CASE(live_lend_2m_folio),
-	KUNIT_CASE(live_parcel_stress),
+	KUNIT_CASE_SLOW(live_parcel_stress),
 	{}
 };
 

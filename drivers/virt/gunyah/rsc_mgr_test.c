@@ -311,20 +311,26 @@ static void no_reply_times_out(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&fake->rm.stats.unexpected_reply), 1);
 }
 
-/* One deadline for the whole call: a slow send leaves less time to wait */
+/*
+ * One deadline for the whole call: a slow send leaves less time to wait.
+ * The queue stays full for 50 tries (at least 1 s of 20 ms waits), then no
+ * reply comes: with one deadline of 2 s the call ends after about 2 s, with
+ * a deadline for the send and another for the reply after 3 s or more. The
+ * bound leaves room for a slow console under emulation.
+ */
 static void one_deadline_per_message(struct kunit *test)
 {
 	struct fake_rm *fake = test->priv;
 	unsigned long start;
 
 	fake->respond = NULL;
-	fake->full_before_accept = 3;
+	fake->full_before_accept = 50;
 	fake->ready_after_full = false;
-	fake->rm.call_timeout = msecs_to_jiffies(200);
+	fake->rm.call_timeout = msecs_to_jiffies(2000);
 	start = jiffies;
 	KUNIT_EXPECT_EQ(test, gunyah_rm_vm_reset(&fake->rm, 5), -ETIMEDOUT);
-	/* 3 x 20 ms of send retries plus the wait: one deadline, not two */
-	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start), 400);
+	KUNIT_EXPECT_EQ(test, fake->send_attempts, 51);
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start), 2700);
 }
 
 /* A bad message in the queue does not hold up the reply behind it */
