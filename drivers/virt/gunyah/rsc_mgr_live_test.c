@@ -299,7 +299,9 @@ static void live_lend_refused_comes_back(struct kunit *test)
 }
 
 /*
- * Many lends and reclaims of a few random pages, with a short call deadline.
+ * Many lends and reclaims of a few random pages, with a short call deadline
+ * (a reply that comes later is still taken, and the lookup or the repeated
+ * reclaim then finds what it did).
  * Under the emulator's "applied, reply lost" injection on LEND and RECLAIM
  * this is where every recovery path runs; the harness then checks that no
  * lent page was ever touched or freed and that what the kernel reports as
@@ -319,7 +321,8 @@ static void live_parcel_stress(struct kunit *test)
 	struct gunyah_rm_parcel parcel;
 	struct page *pages[4];
 
-	gunyah_rm_set_call_timeout(rm, 300);
+	/* The RM answers in milliseconds; a lost reply then costs little */
+	gunyah_rm_set_call_timeout(rm, 100);
 	for (op = 0; op < LIVE_STRESS_OPS; op++) {
 		n = 1 + get_random_u32_below(ARRAY_SIZE(pages));
 		if (gunyah_rm_parcel_init(&parcel, rm, &acl, 1, 0, 0))
