@@ -25,7 +25,10 @@ emu_re = re.compile(r'gunyah-emu: unmapped ipa (0x[0-9a-f]+) size (0x[0-9a-f]+)'
 def main(log):
     text = open(log, 'rb').read().decode('utf-8', 'replace')
     want, got_ranges, kernel, emu = {}, {}, set(), set()
+    parcels = 0
+    # Handles repeat only as "none" (lends never found again): sum per handle
     for m in summary_re.finditer(text):
+        parcels += 1
         want[m.group(1)] = want.get(m.group(1), 0) + int(m.group(2))
     for m in range_re.finditer(text):
         base, n = int(m.group(2), 16), int(m.group(3))
@@ -48,7 +51,7 @@ def main(log):
                  [hex(p * PAGE) for p in only_e]))
         return 1
     print('ok: %d pages in %d parcels reported leaked, the same %d pages held'
-          % (len(kernel), len(want), len(emu)))
+          % (len(kernel), parcels, len(emu)))
     return 0
 
 
