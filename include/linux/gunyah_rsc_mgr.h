@@ -377,7 +377,9 @@ struct gunyah_rm_parcel_range {
  * @released: optional, called when a borrower released the parcel
  *
  * The parcel's user serialises calls on one parcel; different parcels may be
- * used concurrently.
+ * used concurrently. A borrower must not be started (VM_START) or notified of
+ * the parcel while a lend or share to it is in flight: the RM would accept
+ * the parcel for it, and a lost reply could then no longer be resolved.
  */
 struct gunyah_rm_parcel {
 	struct gunyah_rm *rm;

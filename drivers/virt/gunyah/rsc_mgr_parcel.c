@@ -333,7 +333,11 @@ static void gunyah_rm_parcel_holds(struct gunyah_rm_parcel *parcel, u32 handle)
 /*
  * A lend or share got no usable reply. The RM handles our requests in order,
  * so a lookup sent now sees whatever the lost request did: found, it is
- * held; not found, it was never applied.
+ * held; not found, it was never applied. The lookup only finds a parcel no
+ * VM has accepted, so this holds as long as nothing could make a borrower
+ * accept it in between: the caller must not START a borrower, or send it
+ * MEM_NOTIFY, while a lend to it is in flight (a VM's START accepts its
+ * private and label-matched parcels).
  */
 static int gunyah_rm_parcel_find(struct gunyah_rm_parcel *parcel, u32 *handle)
 {
