@@ -65,6 +65,32 @@ static long fdtr_strlen(const uint8_t *p, uint32_t off, uint32_t size)
 	return nul ? nul - (p + off) : -1;
 }
 
+/*
+ * The property whose FDT_PROP token ends at *off, its header, value and name
+ * checked against the blob: returns its name, value and length and moves *off
+ * past the value's padding (which the caller checks against the block).
+ */
+static int fdtr_read_prop(const struct fdtr *f, uint32_t *off,
+			  const char **name, const uint8_t **value,
+			  uint32_t *len)
+{
+	const uint8_t *s = f->blob + f->struct_off;
+	uint32_t size = f->struct_size, nameoff;
+
+	if (!fdtr_in(*off, 8, size))
+		return -EINVAL;
+	*len = be32(s + *off);
+	nameoff = be32(s + *off + 4);
+	*off += 8;
+	if (!fdtr_in(*off, *len, size) ||
+	    fdtr_strlen(f->blob + f->strings_off, nameoff, f->strings_size) < 0)
+		return -EINVAL;
+	*name = (const char *)f->blob + f->strings_off + nameoff;
+	*value = s + *off;
+	*off += (*len + 3) & ~3u;
+	return 0;
+}
+
 struct fdtr_walk {
 	const char *path;	/* node wanted */
 	const char *prop;	/* property wanted, NULL: just the node */
@@ -88,7 +114,9 @@ static int fdtr_walk(const struct fdtr *f, struct fdtr_walk *w)
 	int depth = 0, ended = 0;
 
 	while (!ended) {
-		uint32_t token, plen, nameoff;
+		const uint8_t *value;
+		const char *name;
+		uint32_t token, plen;
 		long nlen;
 
 		if (!fdtr_in(off, 4, size))
@@ -136,28 +164,16 @@ static int fdtr_walk(const struct fdtr *f, struct fdtr_walk *w)
 			}
 			break;
 		case FDT_PROP:
-			if (depth == 0 || !fdtr_in(off, 8, size))
-				return -EINVAL;
-			plen = be32(s + off);
-			nameoff = be32(s + off + 4);
-			off += 8;
-			if (!fdtr_in(off, plen, size))
-				return -EINVAL;
-			nlen = fdtr_strlen(f->blob + f->strings_off, nameoff,
-					   f->strings_size);
-			if (nlen < 0)
+			if (depth == 0 ||
+			    fdtr_read_prop(f, &off, &name, &value, &plen) ||
+			    off > size)
 				return -EINVAL;
 			if (w && w->prop && !w->found && matched[depth] &&
-			    !w->path[pos[depth]] &&
-			    !strcmp((const char *)f->blob + f->strings_off +
-				    nameoff, w->prop)) {
+			    !w->path[pos[depth]] && !strcmp(name, w->prop)) {
 				w->found = 1;
-				w->value = s + off;
+				w->value = value;
 				w->len = plen;
 			}
-			off += (plen + 3) & ~3u;
-			if (off > size)
-				return -EINVAL;
 			break;
 		case FDT_NOP:
 			break;
@@ -277,30 +293,22 @@ int fdtr_node_getprop(const struct fdtr *f, uint32_t props, const char *prop,
 	uint32_t off = props, size = f->struct_size;
 
 	while (fdtr_in(off, 4, size)) {
-		uint32_t token = be32(s + off), plen, nameoff;
-		long nlen;
+		uint32_t token = be32(s + off), plen;
+		const uint8_t *pvalue;
+		const char *name;
 
 		off += 4;
 		if (token == FDT_NOP)
 			continue;
 		if (token != FDT_PROP || !fdtr_in(off, 8, size))
 			break;
-		plen = be32(s + off);
-		nameoff = be32(s + off + 4);
-		off += 8;
-		if (!fdtr_in(off, plen, size))
+		if (fdtr_read_prop(f, &off, &name, &pvalue, &plen))
 			return -EINVAL;
-		nlen = fdtr_strlen(f->blob + f->strings_off, nameoff,
-				   f->strings_size);
-		if (nlen < 0)
-			return -EINVAL;
-		if (!strcmp((const char *)f->blob + f->strings_off + nameoff,
-			    prop)) {
-			*value = s + off;
+		if (!strcmp(name, prop)) {
+			*value = pvalue;
 			*len = plen;
 			return 0;
 		}
-		off += (plen + 3) & ~3u;
 	}
 	return -ENOENT;
 }
