@@ -1,0 +1,681 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gunyah-kvm-vmm: a small VMM that uses nothing but the standard KVM API, the acceptance test
+ * of /dev/kvm served by Gunyah. It passes under native arm64 KVM first.
+ *
+ * One VM, two vCPUs (each on its own thread), two memslots, a vGICv3 and the guest of
+ * guest.S. Step by step, each checked here; the first deviation ends the program with a
+ * message and status 1:
+ *  1. vCPU 0 writes HELLO_VALUE to the test device: address, length and data are checked.
+ *  2. vCPU 0 reads the device, gets READ_VALUE and writes it back plus one.
+ *  3. vCPU 0 writes a word in each page of slot 1; the VMM reads them through its mapping.
+ *  4. vCPU 0 starts vCPU 1 with PSCI CPU_ON (the MPIDR KVM reports); vCPU 1 reports its
+ *     index and MPIDR, then CPU_OFF; vCPU 0 waits until AFFINITY_INFO says it is off.
+ *  5. vCPU 0 sets up the GIC and waits in WFI; the VMM raises a level SPI with KVM_IRQ_LINE
+ *     (lowered before the guest's EOI) and then an edge SPI through an irqfd; the guest
+ *     reports what it acknowledged and that nothing is pending after the EOI.
+ *  6. vCPU 0 calls PSCI SYSTEM_OFF: a KVM_EXIT_SYSTEM_EVENT of type SHUTDOWN.
+ *
+ * --loops N repeats create, run and destroy N times; --bench prints timings as
+ * "bench: NAME VALUE UNIT"; --die-at=before-run|running|mmio SIGKILLs the VMM at that point,
+ * so that a harness can check what the kernel cleans up after a killed VMM.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdnoreturn.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/kvm.h>
+
+#include "guest.h"
+
+#define VMM		"gunyah-kvm-vmm"
+#define NR_VCPUS	2
+#define IPA_BITS	36
+#define SPURIOUS_INTID	1023
+/* How long the VMM waits before raising an SPI, so that vCPU 0 is asleep in WFI. */
+#define RAISE_DELAY_US	5000
+#define BENCH_ROUND_TRIPS 1000
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define CORE_REG(x)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
+			 KVM_REG_ARM_CORE_REG(x))
+#define REG_MPIDR_EL1	ARM64_SYS_REG(3, 0, 0, 0, 5)
+/* Aff3, Aff2, Aff1, Aff0: what PSCI takes as a target (bit 31 is RES1, not affinity) */
+#define MPIDR_AFFINITY	0xff00ffffffULL
+#define PSTATE_EL1H_DAIF (PSR_MODE_EL1h | PSR_D_BIT | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT)
+
+enum die_at { DIE_NEVER, DIE_BEFORE_RUN, DIE_RUNNING, DIE_MMIO };
+
+static struct {
+	bool verbose;
+	bool bench;
+	int loops;
+	int timeout_s;
+	enum die_at die_at;
+} opt = { .loops = 1, .timeout_s = 60 };
+
+static struct {
+	double first_exit_us;
+	double round_trip_us;
+	double cycle_ms;
+} bench;
+
+static const char * const step_name[] = {
+	"set-up", "MMIO write", "MMIO read", "guest memory in two slots",
+	"PSCI CPU_ON of vCPU 1", "GIC interrupts", "PSCI SYSTEM_OFF",
+};
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	int index;
+	int fd;
+	struct kvm_run *run;
+	size_t run_size;
+	uint64_t mpidr;
+	pthread_t thread;
+};
+
+struct vm {
+	int fd;
+	int gic_fd;
+	int irqfd;		/* eventfd bound to SPI_EDGE */
+	void *mem[2];
+	struct vcpu vcpu[NR_VCPUS];
+	pthread_mutex_t lock;
+	pthread_cond_t cond;	/* vCPU 0 -> main thread: raise, done */
+	int step;
+	int raise;		/* an INTID for the main thread to raise, or 0 */
+	int round_trips;	/* timed MMIO round trips at the end of step 5 */
+	bool done;
+	bool vcpu1_reported;
+	bool stopping;
+	double excluded_us;	/* raise delays and timed round trips: not in the cycle time */
+};
+
+static int kvm_fd;
+
+/* Fail: one line on stderr, exit status 1. */
+#define die(fmt, ...) do {						\
+	fprintf(stderr, VMM ": FAIL: " fmt "\n", ##__VA_ARGS__);	\
+	exit(1);							\
+} while (0)
+
+/* With -v, one line per verified step. */
+#define step_ok(step, fmt, ...) do {					\
+	int n__ = (step);						\
+									\
+	if (opt.verbose)						\
+		printf(VMM ": step %d (%s): " fmt "\n", n__,		\
+		       step_name[n__], ##__VA_ARGS__);			\
+} while (0)
+
+static void die_now(enum die_at where, const char *what)
+{
+	if (opt.die_at != where)
+		return;
+	printf(VMM ": --die-at: SIGKILL %s\n", what);
+	fflush(stdout);
+	kill(getpid(), SIGKILL);
+	pause();
+}
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int xioctl(int fd, unsigned long req, unsigned long arg, const char *name)
+{
+	int ret = ioctl(fd, req, arg);
+
+	if (ret < 0)
+		die("%s: %s", name, strerror(errno));
+	return ret;
+}
+
+#define KVM_IOCTL(fd, req, arg) xioctl(fd, req, (unsigned long)(arg), #req)
+
+static void device_attr(int fd, __u32 group, __u64 attr, void *val, const char *what)
+{
+	struct kvm_device_attr a = { .group = group, .attr = attr, .addr = (uintptr_t)val };
+
+	if (ioctl(fd, KVM_SET_DEVICE_ATTR, &a))
+		die("vGIC %s: %s", what, strerror(errno));
+}
+
+static uint64_t vcpu_get_reg(struct vcpu *v, __u64 id)
+{
+	uint64_t val;
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
+
+	KVM_IOCTL(v->fd, KVM_GET_ONE_REG, &reg);
+	return val;
+}
+
+static void vcpu_set_reg(struct vcpu *v, __u64 id, uint64_t val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
+
+	KVM_IOCTL(v->fd, KVM_SET_ONE_REG, &reg);
+}
+
+static void vm_create(struct vm *vm)
+{
+	static const struct { int cap; const char *name; } caps[] = {
+		{ KVM_CAP_USER_MEMORY, "USER_MEMORY" },
+		{ KVM_CAP_ARM_PSCI_0_2, "ARM_PSCI_0_2" },
+		{ KVM_CAP_DEVICE_CTRL, "DEVICE_CTRL" },
+		{ KVM_CAP_IRQFD, "IRQFD" },
+		{ KVM_CAP_IMMEDIATE_EXIT, "IMMEDIATE_EXIT" },
+	};
+	unsigned long type = 0;
+	unsigned int i;
+	int ipa;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->gic_fd = -1;
+	vm->irqfd = -1;
+	ipa = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
+	if (ipa >= IPA_BITS)
+		type = KVM_VM_TYPE_ARM_IPA_SIZE(IPA_BITS);
+	vm->fd = KVM_IOCTL(kvm_fd, KVM_CREATE_VM, type);
+	for (i = 0; i < ARRAY_SIZE(caps); i++)
+		if (ioctl(vm->fd, KVM_CHECK_EXTENSION, caps[i].cap) <= 0)
+			die("KVM lacks KVM_CAP_%s", caps[i].name);
+	step_ok(0, "VM of type %#lx (KVM_CAP_ARM_VM_IPA_SIZE %d)", type, ipa);
+}
+
+static void vm_add_slot(struct vm *vm, int slot, __u64 gpa, size_t size)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = slot, .guest_phys_addr = gpa, .memory_size = size,
+	};
+
+	vm->mem[slot] = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->mem[slot] == MAP_FAILED)
+		die("mmap of slot %d: %s", slot, strerror(errno));
+	r.userspace_addr = (uintptr_t)vm->mem[slot];
+	KVM_IOCTL(vm->fd, KVM_SET_USER_MEMORY_REGION, &r);
+}
+
+/* As QEMU: secondaries start powered off, for PSCI CPU_ON. */
+static void vcpu_add(struct vm *vm, int index)
+{
+	struct vcpu *v = &vm->vcpu[index];
+	struct kvm_vcpu_init init;
+
+	v->vm = vm;
+	v->index = index;
+	v->fd = KVM_IOCTL(vm->fd, KVM_CREATE_VCPU, index);
+	v->run_size = KVM_IOCTL(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+	if (v->run == MAP_FAILED)
+		die("mmap of vCPU %d's kvm_run: %s", index, strerror(errno));
+	KVM_IOCTL(vm->fd, KVM_ARM_PREFERRED_TARGET, &init);
+	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
+	if (index)
+		init.features[0] |= 1u << KVM_ARM_VCPU_POWER_OFF;
+	KVM_IOCTL(v->fd, KVM_ARM_VCPU_INIT, &init);
+	v->mpidr = vcpu_get_reg(v, REG_MPIDR_EL1);
+}
+
+/* In QEMU's order: NR_IRQS, CTRL_INIT, then the addresses. */
+static void vgic_create(struct vm *vm)
+{
+	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+	__u32 nr_irqs = GIC_NR_IRQS;
+	__u64 dist = GICD_BASE, redist = GICR_BASE;
+
+	KVM_IOCTL(vm->fd, KVM_CREATE_DEVICE, &dev);
+	vm->gic_fd = dev.fd;
+	device_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs, "NR_IRQS");
+	device_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL,
+		    "CTRL_INIT");
+	device_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &dist,
+		    "distributor address");
+	device_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist,
+		    "redistributor address");
+}
+
+/* arm64's default routing maps GSI n to SPI n, that is INTID n + 32. */
+static void irqfd_add(struct vm *vm, int intid)
+{
+	struct kvm_irqfd irqfd = { .gsi = intid - 32 };
+
+	vm->irqfd = eventfd(0, EFD_CLOEXEC);
+	if (vm->irqfd < 0)
+		die("eventfd: %s", strerror(errno));
+	irqfd.fd = vm->irqfd;
+	KVM_IOCTL(vm->fd, KVM_IRQFD, &irqfd);
+}
+
+static void irq_line(struct vm *vm, int intid, int level)
+{
+	struct kvm_irq_level irq = {
+		.irq = KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT | intid,
+		.level = level,
+	};
+
+	KVM_IOCTL(vm->fd, KVM_IRQ_LINE, &irq);
+}
+
+static void vm_destroy(struct vm *vm)
+{
+	int i;
+
+	for (i = 0; i < NR_VCPUS; i++) {
+		munmap(vm->vcpu[i].run, vm->vcpu[i].run_size);
+		close(vm->vcpu[i].fd);
+	}
+	close(vm->irqfd);
+	close(vm->gic_fd);
+	close(vm->fd);
+	munmap(vm->mem[0], SLOT0_SIZE);
+	munmap(vm->mem[1], SLOT1_SIZE);
+}
+
+static void set_step(struct vm *vm, int step)
+{
+	pthread_mutex_lock(&vm->lock);
+	vm->step = step;
+	pthread_mutex_unlock(&vm->lock);
+}
+
+static void vcpu_run(struct vcpu *v)
+{
+	if (ioctl(v->fd, KVM_RUN, 0))
+		die("vCPU %d: KVM_RUN: %s", v->index, strerror(errno));
+}
+
+static const char *guest_failure(__u64 code)
+{
+	switch (code) {
+	case FAIL_NO_REDIST:
+		return "no redistributor has its affinity";
+	case FAIL_CPU_OFF_RETURNED:
+		return "PSCI CPU_OFF returned";
+	case FAIL_SYSTEM_OFF_RETURNED:
+		return "PSCI SYSTEM_OFF returned";
+	}
+	return "unknown failure";
+}
+
+static int step_of(struct vcpu *v)
+{
+	return v->index ? 4 : v->vm->step;
+}
+
+/* Name the exit @v made instead of the @expected one, and fail. */
+static noreturn void unexpected_exit(struct vcpu *v, const char *expected)
+{
+	struct kvm_run *run = v->run;
+	uint64_t val = 0;
+
+	memcpy(&val, run->mmio.data, sizeof(val));
+	if (run->exit_reason == KVM_EXIT_MMIO && run->mmio.is_write &&
+	    run->mmio.phys_addr == TEST_DEV_BASE + PORT_FAIL)
+		die("step %d: vCPU %d: the guest failed: %s", step_of(v), v->index,
+		    guest_failure(val));
+	if (run->exit_reason == KVM_EXIT_MMIO)
+		die("step %d: vCPU %d: %u-byte MMIO %s of %#llx (data %#llx), expected %s",
+		    step_of(v), v->index, run->mmio.len, run->mmio.is_write ? "write" : "read",
+		    run->mmio.phys_addr, (unsigned long long)val, expected);
+	if (run->exit_reason == KVM_EXIT_SYSTEM_EVENT)
+		die("step %d: vCPU %d: system event of type %u, expected %s", step_of(v),
+		    v->index, run->system_event.type, expected);
+	die("step %d: vCPU %d: exit reason %u, expected %s", step_of(v), v->index,
+	    run->exit_reason, expected);
+}
+
+/* The exit must be an 8-byte access of the test device at @port, in that direction. */
+static uint64_t expect_mmio(struct vcpu *v, unsigned int port, bool is_write)
+{
+	struct kvm_run *run = v->run;
+	uint64_t val = 0;
+	char expected[64];
+
+	if (run->exit_reason != KVM_EXIT_MMIO || run->mmio.len != 8 ||
+	    run->mmio.is_write != is_write || run->mmio.phys_addr != TEST_DEV_BASE + port) {
+		snprintf(expected, sizeof(expected), "an 8-byte MMIO %s of %#x",
+			 is_write ? "write" : "read", TEST_DEV_BASE + port);
+		unexpected_exit(v, expected);
+	}
+	memcpy(&val, run->mmio.data, sizeof(val));
+	return val;
+}
+
+static void expect_write(struct vcpu *v, unsigned int port, uint64_t expected, const char *what)
+{
+	uint64_t val = expect_mmio(v, port, true);
+
+	if (val != expected)
+		die("step %d: vCPU %d: %s: guest wrote %#llx, expected %#llx", step_of(v),
+		    v->index, what, (unsigned long long)val, (unsigned long long)expected);
+}
+
+/* The guest wrote PATTERN_BASE + i at offset 8 * i of page i of slot 1, nothing else. */
+static void check_slot1(struct vm *vm)
+{
+	const uint64_t *w = vm->mem[1];
+	size_t i, stride = (4096 + 8) / 8;
+
+	for (i = 0; i < SLOT1_SIZE / 8; i++) {
+		uint64_t expected = i % stride ? 0 : PATTERN_BASE + i / stride;
+
+		if (w[i] != expected)
+			die("step 3: slot 1 at %#zx holds %#llx, expected %#llx",
+			    SLOT1_BASE + 8 * i, (unsigned long long)w[i],
+			    (unsigned long long)expected);
+	}
+}
+
+/* The main thread raises @intid after RAISE_DELAY_US, while vCPU 0 sleeps in WFI. */
+static void request_raise(struct vm *vm, int intid)
+{
+	pthread_mutex_lock(&vm->lock);
+	vm->raise = intid;
+	pthread_cond_signal(&vm->cond);
+	pthread_mutex_unlock(&vm->lock);
+}
+
+static void irq_test(struct vcpu *v, int intid)
+{
+	struct vm *vm = v->vm;
+
+	vcpu_run(v);
+	expect_write(v, PORT_GIC_READY, intid, "awaited INTID");
+	request_raise(vm, intid);
+	vcpu_run(v);
+	expect_write(v, PORT_IRQ, intid, "INTID acknowledged");
+	if (intid == SPI_LEVEL)
+		irq_line(vm, intid, 0);
+	vcpu_run(v);
+	expect_write(v, PORT_EOI, intid, "INTID EOIed");
+	vcpu_run(v);
+	expect_write(v, PORT_HPPIR, SPURIOUS_INTID, "pending after the EOI (ICC_HPPIR1_EL1)");
+	step_ok(5, "INTID %d (%s) raised during WFI, acknowledged, EOIed, not pending again",
+		intid, intid == SPI_LEVEL ? "level, KVM_IRQ_LINE" : "edge, irqfd");
+}
+
+static void *vcpu0_thread(void *arg)
+{
+	struct vcpu *v = arg;
+	struct vm *vm = v->vm;
+	struct kvm_run *run = v->run;
+	uint64_t answer = READ_VALUE;
+	int n = vm->round_trips;
+	double t0, t1 = 0;
+	int i;
+
+	set_step(vm, 1);
+	t0 = now_us();
+	vcpu_run(v);
+	bench.first_exit_us += now_us() - t0;
+	expect_write(v, PORT_HELLO, HELLO_VALUE, "MMIO write");
+	step_ok(1, "8-byte write of %#llx to %#x", (unsigned long long)HELLO_VALUE,
+		TEST_DEV_BASE + PORT_HELLO);
+
+	set_step(vm, 2);
+	vcpu_run(v);
+	expect_mmio(v, PORT_READ, false);
+	die_now(DIE_MMIO, "while handling an MMIO read exit");
+	memcpy(run->mmio.data, &answer, sizeof(answer));
+	vcpu_run(v);
+	expect_write(v, PORT_ECHO, READ_VALUE + 1, "value read plus one");
+	step_ok(2, "read of %#x answered %#llx, guest wrote back that plus one",
+		TEST_DEV_BASE + PORT_READ, (unsigned long long)READ_VALUE);
+
+	set_step(vm, 3);
+	vcpu_run(v);
+	expect_write(v, PORT_PATTERN, SLOT1_PAGES, "pages written");
+	check_slot1(vm);
+	step_ok(3, "the VMM reads in slot 1 the %d words the guest wrote", SLOT1_PAGES);
+
+	set_step(vm, 4);
+	vcpu_run(v);
+	expect_write(v, PORT_CPU_ON, 0, "PSCI CPU_ON result");
+	vcpu_run(v);
+	expect_write(v, PORT_CPU_OFF, PSCI_AFF_OFF, "AFFINITY_INFO of vCPU 1");
+	if (!__atomic_load_n(&vm->vcpu1_reported, __ATOMIC_ACQUIRE))
+		die("step 4: vCPU 1 is off but never reported itself up");
+	step_ok(4, "CPU_ON of affinity %#llx, vCPU 1 ran, then AFFINITY_INFO says off",
+		(unsigned long long)(vm->vcpu[1].mpidr & MPIDR_AFFINITY));
+
+	set_step(vm, 5);
+	irq_test(v, SPI_LEVEL);
+	irq_test(v, SPI_EDGE);
+
+	for (i = n; i > 0; i--) {
+		vcpu_run(v);
+		if (i == n)
+			t0 = now_us();
+		t1 = now_us();
+		expect_write(v, PORT_BENCH, i, "round trips left");
+	}
+	bench.round_trip_us += (t1 - t0) / (n - 1);
+	pthread_mutex_lock(&vm->lock);
+	vm->excluded_us += t1 - t0;
+	pthread_mutex_unlock(&vm->lock);
+
+	set_step(vm, 6);
+	vcpu_run(v);
+	if (run->exit_reason != KVM_EXIT_SYSTEM_EVENT ||
+	    run->system_event.type != KVM_SYSTEM_EVENT_SHUTDOWN)
+		unexpected_exit(v, "a system event of type SHUTDOWN");
+	step_ok(6, "KVM_EXIT_SYSTEM_EVENT, type SHUTDOWN");
+
+	pthread_mutex_lock(&vm->lock);
+	vm->done = true;
+	pthread_cond_signal(&vm->cond);
+	pthread_mutex_unlock(&vm->lock);
+	return NULL;
+}
+
+static void *vcpu1_thread(void *arg)
+{
+	struct vcpu *v = arg;
+	uint64_t val;
+
+	vcpu_run(v);
+	expect_write(v, PORT_UP, 1, "vCPU 1's index (CPU_ON context id)");
+	vcpu_run(v);
+	val = expect_mmio(v, PORT_MPIDR, true);
+	if (val != v->mpidr)
+		die("step 4: vCPU 1 runs with MPIDR_EL1 %#llx, KVM reported %#llx",
+		    (unsigned long long)val, (unsigned long long)v->mpidr);
+	__atomic_store_n(&v->vm->vcpu1_reported, true, __ATOMIC_RELEASE);
+	step_ok(4, "vCPU 1 up on its own thread, index 1, MPIDR %#llx", (unsigned long long)val);
+
+	/* After CPU_OFF, KVM_RUN returns only when the main thread kicks it. */
+	if (ioctl(v->fd, KVM_RUN, 0) == 0)
+		unexpected_exit(v, "no exit after CPU_OFF");
+	if (errno != EINTR)
+		die("step 4: vCPU 1: KVM_RUN: %s", strerror(errno));
+	if (!__atomic_load_n(&v->vm->stopping, __ATOMIC_ACQUIRE))
+		die("step %d: vCPU 1: KVM_RUN interrupted before the end", v->vm->step);
+	return NULL;
+}
+
+static void kick(int sig)
+{
+}
+
+/* Serve vCPU 0's requests to raise an SPI until it is done, or time out. */
+static void vm_supervise(struct vm *vm)
+{
+	struct timespec deadline;
+	struct kvm_run *run1 = vm->vcpu[1].run;
+	__u64 one = 1;
+	int intid;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += opt.timeout_s;
+	pthread_mutex_lock(&vm->lock);
+	while (!vm->done) {
+		if (vm->raise) {
+			intid = vm->raise;
+			vm->raise = 0;
+			pthread_mutex_unlock(&vm->lock);
+			usleep(RAISE_DELAY_US);
+			die_now(DIE_RUNNING, "from the main thread, vCPUs inside KVM_RUN");
+			if (intid == SPI_LEVEL)
+				irq_line(vm, intid, 1);
+			else if (write(vm->irqfd, &one, sizeof(one)) != sizeof(one))
+				die("write to the irqfd: %s", strerror(errno));
+			pthread_mutex_lock(&vm->lock);
+			vm->excluded_us += RAISE_DELAY_US;
+			continue;
+		}
+		if (pthread_cond_timedwait(&vm->cond, &vm->lock, &deadline) == ETIMEDOUT)
+			die("timed out after %d s in step %d (%s)", opt.timeout_s, vm->step,
+			    step_name[vm->step]);
+	}
+	pthread_mutex_unlock(&vm->lock);
+
+	/* vCPU 1 is off, asleep in KVM_RUN or about to enter it. */
+	__atomic_store_n(&vm->stopping, true, __ATOMIC_RELEASE);
+	run1->immediate_exit = 1;
+	pthread_kill(vm->vcpu[1].thread, SIGUSR1);
+}
+
+static void vm_cycle(void)
+{
+	pthread_condattr_t ca;
+	struct vm vm;
+	double t0 = now_us();
+	uint64_t *params;
+	int i;
+
+	vm_create(&vm);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&vm.cond, &ca);
+	pthread_mutex_init(&vm.lock, NULL);
+
+	vm_add_slot(&vm, 0, SLOT0_BASE, SLOT0_SIZE);
+	vm_add_slot(&vm, 1, SLOT1_BASE, SLOT1_SIZE);
+	for (i = 0; i < NR_VCPUS; i++)
+		vcpu_add(&vm, i);
+	vgic_create(&vm);
+	irqfd_add(&vm, SPI_EDGE);
+
+	memcpy(vm.mem[0], guest_code_start, guest_code_end - guest_code_start);
+	params = (uint64_t *)((char *)vm.mem[0] + GUEST_PARAMS - SLOT0_BASE);
+	params[PARAM_MPIDR1 / 8] = vm.vcpu[1].mpidr & MPIDR_AFFINITY;
+	vm.round_trips = opt.bench ? BENCH_ROUND_TRIPS : 10;
+	params[PARAM_BENCH / 8] = vm.round_trips;
+
+	/* As QEMU for a -kernel boot: PC and PSTATE (EL1h, DAIF masked), X0 for the guest. */
+	vcpu_set_reg(&vm.vcpu[0], CORE_REG(regs.pc), SLOT0_BASE);
+	vcpu_set_reg(&vm.vcpu[0], CORE_REG(regs.pstate), PSTATE_EL1H_DAIF);
+	vcpu_set_reg(&vm.vcpu[0], CORE_REG(regs.regs[0]), GUEST_PARAMS);
+	if (vcpu_get_reg(&vm.vcpu[0], CORE_REG(regs.pc)) != SLOT0_BASE)
+		die("set-up: vCPU 0's PC reads back other than it was set");
+	step_ok(0, "2 memslots, 2 vCPUs (MPIDR %#llx, %#llx), vGICv3, irqfd; guest code %zu bytes",
+		(unsigned long long)vm.vcpu[0].mpidr, (unsigned long long)vm.vcpu[1].mpidr,
+		(size_t)(guest_code_end - guest_code_start));
+
+	die_now(DIE_BEFORE_RUN, "before the first KVM_RUN");
+	if (pthread_create(&vm.vcpu[0].thread, NULL, vcpu0_thread, &vm.vcpu[0]) ||
+	    pthread_create(&vm.vcpu[1].thread, NULL, vcpu1_thread, &vm.vcpu[1]))
+		die("pthread_create failed");
+	vm_supervise(&vm);
+	for (i = 0; i < NR_VCPUS; i++)
+		pthread_join(vm.vcpu[i].thread, NULL);
+
+	vm_destroy(&vm);
+	pthread_cond_destroy(&vm.cond);
+	pthread_mutex_destroy(&vm.lock);
+	bench.cycle_ms += (now_us() - t0 - vm.excluded_us) / 1e3;
+}
+
+static void bad_usage(void)
+{
+	fprintf(stderr,
+		"usage: " VMM " [-v] [--loops N] [--bench] [--timeout SECONDS]\n"
+		"       [--die-at=before-run|running|mmio]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "loops", required_argument, NULL, 'l' },
+		{ "bench", no_argument, NULL, 'b' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "die-at", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char * const die_names[] = { "", "before-run", "running", "mmio" };
+	struct sigaction sa = { .sa_handler = kick };
+	int c, i;
+
+	while ((c = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			opt.verbose = true;
+			break;
+		case 'l':
+			opt.loops = atoi(optarg);
+			break;
+		case 'b':
+			opt.bench = true;
+			break;
+		case 't':
+			opt.timeout_s = atoi(optarg);
+			break;
+		case 'd':
+			for (i = 1; i < 4; i++)
+				if (!strcmp(optarg, die_names[i]))
+					opt.die_at = i;
+			if (!opt.die_at)
+				bad_usage();
+			break;
+		default:
+			bad_usage();
+		}
+	}
+	if (optind != argc || opt.loops < 1 || opt.timeout_s < 1)
+		bad_usage();
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	sigaction(SIGUSR1, &sa, NULL);
+	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm_fd < 0)
+		die("open /dev/kvm: %s", strerror(errno));
+	if (ioctl(kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
+		die("KVM API version is not %d", KVM_API_VERSION);
+
+	for (i = 0; i < opt.loops; i++)
+		vm_cycle();
+
+	if (opt.bench) {
+		printf("bench: run-to-first-mmio-exit %.1f us\n", bench.first_exit_us / opt.loops);
+		printf("bench: mmio-exit-round-trip %.2f us\n", bench.round_trip_us / opt.loops);
+		printf("bench: vm-create-run-destroy %.2f ms\n", bench.cycle_ms / opt.loops);
+	}
+	printf(VMM ": PASS (%d VM%s)\n", opt.loops, opt.loops > 1 ? "s" : "");
+	return 0;
+}
