@@ -5,6 +5,7 @@
 #   make check     every test; last line "N passed, N failed, N skipped"
 #   make run       boot our kernel to its shell (RUN='cmd' runs cmd and returns its status)
 #   make kernel    build/kernel/arch/arm64/boot/Image
+#   make vmm       build/vmm/gunyah-kvm-vmm, our KVM-API-only VMM (the backend's acceptance test)
 #
 # KSRC=/path/to/linux builds against another tree (copied into build/linux first).
 # The stages themselves live in harness/; see README.md.
@@ -12,12 +13,12 @@
 H := harness
 export KSRC
 
-.PHONY: all kernel initramfs emulator headers check run l1 deps clean distclean help
+.PHONY: all kernel initramfs emulator vmm headers check run l1 deps clean distclean help
 
 all: kernel
 
 help:
-	@sed -n '3,11p' Makefile
+	@sed -n '3,12p' Makefile
 
 deps:
 	@$(H)/deps.sh && $(H)/fetch-debs.sh
@@ -36,6 +37,10 @@ emulator: headers
 	@$(MAKE) --no-print-directory -C tools/testing/gunyah OUT=$(CURDIR)/build/emu \
 		CROSS_COMPILE=aarch64-linux-gnu- KHDR=$(CURDIR)/build/kernel/usr/include
 
+vmm: headers
+	@$(MAKE) --no-print-directory -C tools/testing/gunyah/vmm OUT=$(CURDIR)/build/vmm \
+		CROSS_COMPILE=aarch64-linux-gnu- KHDR=$(CURDIR)/build/kernel/usr/include
+
 check:
 	@$(H)/check.sh
 
@@ -49,7 +54,7 @@ l1: deps
 	@$(H)/l1-run.sh $(if $(RUN),-- '$(subst ','\'',$(value RUN))')
 
 clean:
-	rm -rf build/kernel build/initramfs build/emu build/l1 build/logs build/results.txt
+	rm -rf build/kernel build/initramfs build/emu build/vmm build/l1 build/logs build/results.txt
 
 distclean:
 	rm -rf build
