@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# The L1 stage of `make check`: boot the KVM host machine, check KVM, and run our kernel
-# under the Gunyah emulator there (L1 -> gunyah-emu -> our kernel).
+# The L1 stage of `make check`: boot the KVM host machine, check KVM, run our own VMM against
+# its native KVM, and run our kernel under the Gunyah emulator there (L1 -> gunyah-emu -> our
+# kernel).
 . "$(dirname "$0")/lib.sh"
 
 L1_TIMEOUT=${1:-1200}
 EMU_DIR=$TOP/tools/testing/gunyah
 EMU=$EMU_OUT/gunyah-emu
 EMU_TIMEOUT=$((L1_TIMEOUT - 120))
+VMM_DIR=$TOP/tools/testing/gunyah/vmm
+VMM=$VMM_OUT/gunyah-kvm-vmm
+VMM_TIMEOUT=300
 emu=
 emu_missing="tools/testing/gunyah not present yet"
+vmm=
 
 headers() { # 6.12 uapi headers for userspace that needs newer KVM ioctls than the cross libc's
 	# shellcheck disable=SC2086
 	make -C "$KSRC_DIR" O="$KOUT" $KARCH headers
 }
+have_headers() { # the headers stage, run once for every user
+	[ -n "${headers_st:-}" ] || { stage kernel-headers headers; headers_st=$?; }
+	return "$headers_st"
+}
 if [ -f "$EMU_DIR/Makefile" ]; then
-	if stage kernel-headers headers &&
+	if have_headers &&
 	   stage emulator-build make -C "$EMU_DIR" OUT="$EMU_OUT" CROSS_COMPILE=aarch64-linux-gnu- \
 		KHDR="$KOUT/usr/include"; then
 		result PASS build/gunyah-emu
@@ -24,6 +33,16 @@ if [ -f "$EMU_DIR/Makefile" ]; then
 	else
 		result FAIL build/gunyah-emu "see build/logs/emulator-build.log"
 		emu_missing="gunyah-emu did not build"
+	fi
+fi
+if [ -f "$VMM_DIR/Makefile" ]; then
+	if have_headers &&
+	   stage vmm-build make -C "$VMM_DIR" OUT="$VMM_OUT" CROSS_COMPILE=aarch64-linux-gnu- \
+		KHDR="$KOUT/usr/include"; then
+		result PASS build/gunyah-kvm-vmm
+		vmm=1
+	else
+		result FAIL build/gunyah-kvm-vmm "see build/logs/vmm-build.log"
 	fi
 fi
 
@@ -68,6 +87,24 @@ boot_result boot $? l1/boot
 l1_result boot kvm-dev l1/dev-kvm-present "/dev/kvm missing in L1"
 l1_result boot kvm-init l1/kvm-initialised "KVM did not initialise in L1"
 l1_result boot kvm-smoke l1/kvm-smoke-guest-ran "the smoke guest did not run under L1 KVM"
+
+# Our own VMM, KVM API only (tools/testing/gunyah/vmm), against native KVM: the baseline that
+# the Gunyah backend must match. A boot of its own, so that a hang costs only this result.
+if [ -n "$vmm" ]; then
+	stage l1-native-vmm "$HARNESS_DIR/l1-run.sh" -t "$VMM_TIMEOUT" \
+		-r "$LOGS/l1-native-vmm-results.txt" -f "$VMM:/harness/gunyah-kvm-vmm" \
+		-- '/harness/gunyah-kvm-vmm -v && /harness/gunyah-kvm-vmm --loops 20' </dev/null
+	st=$?
+	if [ "$st" -eq 0 ]; then
+		result PASS native/gunyah-kvm-vmm
+	else
+		why=$(grep -a -m1 -E '^(gunyah-kvm-vmm: FAIL|l1-run): ' "$LOGS/l1-native-vmm.log" |
+			tr -d '\r')
+		result FAIL native/gunyah-kvm-vmm "${why:-exit status $st}"
+	fi
+else
+	result SKIP native/gunyah-kvm-vmm "gunyah-kvm-vmm not built"
+fi
 
 if [ -z "$emu" ]; then
 	result SKIP l1/gunyah-emu "$emu_missing"

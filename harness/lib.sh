@@ -18,6 +18,7 @@ KIMAGE=$KOUT/arch/arm64/boot/Image
 KARCH="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
 GUEST_INITRAMFS=$BUILD/initramfs/guest.cpio.gz
 EMU_OUT=$BUILD/emu
+VMM_OUT=$BUILD/vmm
 L1_DIR=$BUILD/l1
 
 now() { date +%s.%N; }
