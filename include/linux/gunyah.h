@@ -125,6 +125,10 @@ enum gunyah_error gunyah_hypercall_msgq_recv(u64 capid, void *buff,
 					     size_t size, size_t *recv_size,
 					     bool *ready);
 
+enum gunyah_error gunyah_hypercall_bell_send(u64 capid, u64 new_flags,
+					     u64 *old_flags);
+enum gunyah_error gunyah_hypercall_bell_reset(u64 capid);
+
 /*
  * vcpu_run_state of hyp/interfaces/vcpu_run/vcpu_run.tc, extended by
  * hyp/mem/addrspace/aarch64/addrspace.tc (VMMIO) and psci.tc.

@@ -25,6 +25,8 @@
 
 /* Call numbers from the call_num lines of the *.hvc files. */
 #define GUNYAH_HYPERCALL_HYP_IDENTIFY		GUNYAH_HYPERCALL(0x00)
+#define GUNYAH_HYPERCALL_BELL_SEND		GUNYAH_HYPERCALL(0x12)
+#define GUNYAH_HYPERCALL_BELL_RESET		GUNYAH_HYPERCALL(0x14)
 #define GUNYAH_HYPERCALL_MSGQ_SEND		GUNYAH_HYPERCALL(0x1B)
 #define GUNYAH_HYPERCALL_MSGQ_RECV		GUNYAH_HYPERCALL(0x1C)
 #define GUNYAH_HYPERCALL_VCPU_RUN		GUNYAH_HYPERCALL(0x65)
@@ -190,3 +192,45 @@ gunyah_hypercall_vcpu_run(u64 capid, const u64 *resume_data,
 	return gunyah_error;
 }
 EXPORT_SYMBOL_GPL(gunyah_hypercall_vcpu_run);
+
+/**
+ * gunyah_hypercall_bell_send() - doorbell_send (0x12)
+ * @capid: doorbell source capability
+ * @new_flags: flags to set; the doorbell's vIRQ is asserted, level
+ *             triggered, while any set flag is enabled (doorbell.c)
+ * @old_flags: receives the flags before the call
+ *
+ * Return: Gunyah error code.
+ */
+enum gunyah_error gunyah_hypercall_bell_send(u64 capid, u64 new_flags,
+					     u64 *old_flags)
+{
+	struct arm_smccc_res res;
+
+	arm_smccc_1_1_hvc(GUNYAH_HYPERCALL_BELL_SEND, capid, new_flags, 0,
+			  &res);
+	if (old_flags)
+		*old_flags = res.a1;
+
+	return gunyah_result(res.a0);
+}
+EXPORT_SYMBOL_GPL(gunyah_hypercall_bell_send);
+
+/**
+ * gunyah_hypercall_bell_reset() - doorbell_reset (0x14)
+ * @capid: doorbell capability with the receive right (a source created
+ *         with "source-can-clear")
+ *
+ * Clears every flag and de-asserts the doorbell's vIRQ.
+ *
+ * Return: Gunyah error code.
+ */
+enum gunyah_error gunyah_hypercall_bell_reset(u64 capid)
+{
+	struct arm_smccc_res res;
+
+	arm_smccc_1_1_hvc(GUNYAH_HYPERCALL_BELL_RESET, capid, 0, &res);
+
+	return gunyah_result(res.a0);
+}
+EXPORT_SYMBOL_GPL(gunyah_hypercall_bell_reset);

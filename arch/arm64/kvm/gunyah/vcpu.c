@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KVM on Gunyah: vCPUs and the run loop.
+ *
+ * A vCPU runs by proxy scheduling: KVM_RUN calls vcpu_run on the vCPU's
+ * capability and turns each return into what a KVM VMM expects:
+ *
+ *   VMMIO write/read   -> in-kernel devices (ioeventfd) first, else
+ *                         KVM_EXIT_MMIO; a read completes with the VMM's
+ *                         value on the next KVM_RUN
+ *   powered off, exited -> KVM_EXIT_SYSTEM_EVENT (SHUTDOWN or RESET, from
+ *                         the RM's VM_EXITED), and the Gunyah VM is taken
+ *                         down before the next start
+ *   PSCI system reset  -> KVM_EXIT_SYSTEM_EVENT RESET
+ *   powered off (not started yet), blocked, expects wakeup
+ *                      -> sleep briefly and ask again
+ *   ready              -> the hypervisor ended our slice: run again
+ *
+ * A signal ends KVM_RUN with -EINTR (KVM_EXIT_INTR) between two calls;
+ * one call never keeps the thread long (the hypervisor returns at the end
+ * of the caller's time slice).
+ */
+
+#define pr_fmt(fmt) "kvm-gunyah: " fmt
+
+#include <linux/delay.h>
+#include <linux/kvm_host.h>
+#include <linux/sched/signal.h>
+
+#include "gunyah_kvm.h"
+
+/* vcpu_run_poweroff_flags: the VM has exited for good (vcpu_run.tc) */
+#define GUNYAH_VCPU_POWEROFF_EXITED	BIT(0)
+/* How long a vCPU that cannot run now sleeps before asking again */
+#define GUNYAH_KVM_IDLE_US		1000
+
+/* What one vcpu_run leads to, besides an exit to the VMM (0) or an errno */
+#define GUNYAH_KVM_RUN_AGAIN		1
+/* The VM stopped and another vCPU reports it: this one waits, stopped */
+#define GUNYAH_KVM_RUN_STOPPED		2
+
+int kvm_arch_vcpu_precreate(struct kvm *kvm, unsigned int id)
+{
+	/* The Gunyah VM is built with its vCPUs: no more once it runs */
+	if (gunyah_kvm_vm_started(to_gunyah_kvm(kvm)))
+		return -EBUSY;
+	return 0;
+}
+
+int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
+{
+	struct gunyah_kvm_vcpu *gv = to_gunyah_vcpu(vcpu);
+
+	gv->capid = GUNYAH_CAPID_INVAL;
+	gunyah_kvm_reset_regs(gv);
+	return 0;
+}
+
+void kvm_arch_vcpu_postcreate(struct kvm_vcpu *vcpu)
+{
+}
+
+void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
+{
+}
+
+void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
+{
+}
+
+void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu)
+{
+}
+
+void kvm_arch_vcpu_blocking(struct kvm_vcpu *vcpu)
+{
+}
+
+void kvm_arch_vcpu_unblocking(struct kvm_vcpu *vcpu)
+{
+}
+
+int kvm_arch_vcpu_runnable(struct kvm_vcpu *vcpu)
+{
+	return 0;
+}
+
+bool kvm_arch_vcpu_in_kernel(struct kvm_vcpu *vcpu)
+{
+	return false;
+}
+
+int kvm_arch_vcpu_should_kick(struct kvm_vcpu *vcpu)
+{
+	return 0;
+}
+
+int kvm_cpu_has_pending_timer(struct kvm_vcpu *vcpu)
+{
+	return 0;
+}
+
+vm_fault_t kvm_arch_vcpu_fault(struct kvm_vcpu *vcpu, struct vm_fault *vmf)
+{
+	return VM_FAULT_SIGBUS;
+}
+
+/* Registers go through KVM_{GET,SET}_ONE_REG only, as on native arm64 */
+int kvm_arch_vcpu_ioctl_get_regs(struct kvm_vcpu *vcpu, struct kvm_regs *regs)
+{
+	return -EINVAL;
+}
+
+int kvm_arch_vcpu_ioctl_set_regs(struct kvm_vcpu *vcpu, struct kvm_regs *regs)
+{
+	return -EINVAL;
+}
+
+int kvm_arch_vcpu_ioctl_get_sregs(struct kvm_vcpu *vcpu,
+				  struct kvm_sregs *sregs)
+{
+	return -EINVAL;
+}
+
+int kvm_arch_vcpu_ioctl_set_sregs(struct kvm_vcpu *vcpu,
+				  struct kvm_sregs *sregs)
+{
+	return -EINVAL;
+}
+
+int kvm_arch_vcpu_ioctl_get_fpu(struct kvm_vcpu *vcpu, struct kvm_fpu *fpu)
+{
+	return -EINVAL;
+}
+
+int kvm_arch_vcpu_ioctl_set_fpu(struct kvm_vcpu *vcpu, struct kvm_fpu *fpu)
+{
+	return -EINVAL;
+}
+
+int kvm_arch_vcpu_ioctl_translate(struct kvm_vcpu *vcpu,
+				  struct kvm_translation *tr)
+{
+	return -EINVAL;
+}
+
+/* Gunyah gives the host no debug control over its VMs */
+int kvm_arch_vcpu_ioctl_set_guest_debug(struct kvm_vcpu *vcpu,
+					struct kvm_guest_debug *dbg)
+{
+	return -EINVAL;
+}
+
+int kvm_arch_vcpu_ioctl_get_mpstate(struct kvm_vcpu *vcpu,
+				    struct kvm_mp_state *mp_state)
+{
+	return -EINVAL;
+}
+
+int kvm_arch_vcpu_ioctl_set_mpstate(struct kvm_vcpu *vcpu,
+				    struct kvm_mp_state *mp_state)
+{
+	return -EINVAL;
+}
+
+/*
+ * Features Gunyah can honour: PSCI 0.2 (Gunyah's own PSCI is newer) and
+ * starting powered off. AArch32 EL1, SVE, pointer authentication and the
+ * PMU are not offered to the VM.
+ */
+static int gunyah_kvm_vcpu_init(struct gunyah_kvm_vcpu *gv,
+				const struct kvm_vcpu_init *init)
+{
+	unsigned long features = init->features[0];
+	int i;
+
+	if (init->target != KVM_ARM_TARGET_GENERIC_V8)
+		return -EINVAL;
+	if (features & ~KVM_VCPU_VALID_FEATURES)
+		return -ENOENT;
+	for (i = 1; i < ARRAY_SIZE(init->features); i++)
+		if (init->features[i])
+			return -ENOENT;
+	if (features & ~(BIT(KVM_ARM_VCPU_POWER_OFF) | BIT(KVM_ARM_VCPU_PSCI_0_2)))
+		return -EINVAL;
+	/* QEMU initialises again on every reset: only a stopped VM resets */
+	if (READ_ONCE(to_gunyah_kvm(gv->vcpu.kvm)->state) == GUNYAH_KVM_VM_RUNNING)
+		return -EBUSY;
+	gunyah_kvm_reset_regs(gv);
+	gv->power_off = features & BIT(KVM_ARM_VCPU_POWER_OFF);
+	gv->initialized = true;
+	return 0;
+}
+
+long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl,
+			 unsigned long arg)
+{
+	struct kvm_vcpu *vcpu = filp->private_data;
+	struct gunyah_kvm_vcpu *gv = to_gunyah_vcpu(vcpu);
+	void __user *argp = (void __user *)arg;
+
+	switch (ioctl) {
+	case KVM_ARM_VCPU_INIT: {
+		struct kvm_vcpu_init init;
+
+		if (copy_from_user(&init, argp, sizeof(init)))
+			return -EFAULT;
+		return gunyah_kvm_vcpu_init(gv, &init);
+	}
+	case KVM_SET_ONE_REG:
+	case KVM_GET_ONE_REG: {
+		struct kvm_one_reg reg;
+
+		if (!gv->initialized)
+			return -ENOEXEC;
+		if (copy_from_user(&reg, argp, sizeof(reg)))
+			return -EFAULT;
+		if (ioctl == KVM_SET_ONE_REG)
+			return gunyah_kvm_set_one_reg(gv, &reg);
+		return gunyah_kvm_get_one_reg(gv, &reg);
+	}
+	case KVM_GET_REG_LIST:
+		if (!gv->initialized)
+			return -ENOEXEC;
+		return gunyah_kvm_get_reg_list(gv, argp);
+	case KVM_SET_DEVICE_ATTR:
+	case KVM_GET_DEVICE_ATTR:
+	case KVM_HAS_DEVICE_ATTR:
+		/* No PMU, timer IRQ or PV-time control over a Gunyah vCPU */
+		return -ENXIO;
+	case KVM_ARM_VCPU_FINALIZE:
+		/* Nothing to finalize without SVE */
+		return -EINVAL;
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * The guest powered off or asked for a reset. As on native KVM, only the
+ * vCPU that saw it exits with KVM_EXIT_SYSTEM_EVENT; the others stay
+ * stopped inside KVM_RUN until a signal or the next start.
+ */
+static int gunyah_kvm_system_event(struct kvm_vcpu *vcpu, u32 type)
+{
+	struct gunyah_kvm *gvm = to_gunyah_kvm(vcpu->kvm);
+
+	if (!gunyah_kvm_vm_exited(gvm))
+		return GUNYAH_KVM_RUN_STOPPED;
+	memset(&vcpu->run->system_event, 0, sizeof(vcpu->run->system_event));
+	vcpu->run->system_event.type = type;
+	vcpu->run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
+	return 0;
+}
+
+/* The RM says why the VM exited, shortly after vcpu_run does */
+static int gunyah_kvm_powered_off(struct kvm_vcpu *vcpu)
+{
+	struct gunyah_kvm *gvm = to_gunyah_kvm(vcpu->kvm);
+	u32 type = KVM_SYSTEM_EVENT_SHUTDOWN;
+
+	if (READ_ONCE(gvm->state) != GUNYAH_KVM_VM_RUNNING)
+		return GUNYAH_KVM_RUN_STOPPED;
+	if (wait_for_completion_timeout(&gvm->exited, HZ)) {
+		switch (READ_ONCE(gvm->exit_type)) {
+		case GUNYAH_RM_VM_EXIT_PLATFORM_RESET:
+		case GUNYAH_RM_VM_EXIT_PSCI_SYSTEM_RESET2:
+			type = KVM_SYSTEM_EVENT_RESET;
+			break;
+		}
+	}
+	return gunyah_kvm_system_event(vcpu, type);
+}
+
+/* Returns true if the access was for a device of the kernel's */
+static bool gunyah_kvm_mmio(struct kvm_vcpu *vcpu, u64 addr, u32 len,
+			    bool write, u64 *data)
+{
+	struct gunyah_kvm_vcpu *gv = to_gunyah_vcpu(vcpu);
+	struct kvm_run *run = vcpu->run;
+	int idx, ret;
+
+	if (!len || len > sizeof(run->mmio.data))
+		return false;
+	idx = srcu_read_lock(&vcpu->kvm->srcu);
+	if (write)
+		ret = kvm_io_bus_write(vcpu, KVM_MMIO_BUS, addr, len, data);
+	else
+		ret = kvm_io_bus_read(vcpu, KVM_MMIO_BUS, addr, len, data);
+	srcu_read_unlock(&vcpu->kvm->srcu, idx);
+	if (!ret) {
+		vcpu->stat.mmio_exit_kernel++;
+		return true;
+	}
+	run->exit_reason = KVM_EXIT_MMIO;
+	run->mmio.phys_addr = addr;
+	run->mmio.len = len;
+	run->mmio.is_write = write;
+	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	if (write)
+		memcpy(run->mmio.data, data, len);
+	gv->mmio_read = !write;
+	vcpu->stat.mmio_exit_user++;
+	return false;
+}
+
+/*
+ * One vcpu_run. Returns 1 to call again, 0 to return to the VMM with
+ * vcpu->run filled in, or an errno.
+ */
+static int gunyah_kvm_vcpu_run_once(struct gunyah_kvm_vcpu *gv)
+{
+	struct kvm_vcpu *vcpu = &gv->vcpu;
+	struct gunyah_hypercall_vcpu_run_resp resp;
+	enum gunyah_error err;
+	u64 data;
+
+	err = gunyah_hypercall_vcpu_run(gv->capid, gv->resume, &resp);
+	vcpu->stat.gunyah_hypercalls++;
+	memset(gv->resume, 0, sizeof(gv->resume));
+	if (err != GUNYAH_ERROR_OK) {
+		pr_warn_ratelimited("VM %u vCPU %u: vcpu_run failed: Gunyah error %d\n",
+				    to_gunyah_kvm(vcpu->kvm)->vmid, vcpu->vcpu_idx, err);
+		return gunyah_error_remap(err);
+	}
+	vcpu->stat.exits++;
+
+	switch (resp.state) {
+	case GUNYAH_VCPU_STATE_READY:
+		return GUNYAH_KVM_RUN_AGAIN;
+	case GUNYAH_VCPU_STATE_EXPECTS_WAKEUP:
+	case GUNYAH_VCPU_STATE_BLOCKED:
+		usleep_range(GUNYAH_KVM_IDLE_US / 4, GUNYAH_KVM_IDLE_US / 2);
+		return GUNYAH_KVM_RUN_AGAIN;
+	case GUNYAH_VCPU_STATE_POWERED_OFF:
+		if (resp.state_data[0] & GUNYAH_VCPU_POWEROFF_EXITED)
+			return gunyah_kvm_powered_off(vcpu);
+		/* Not started by the guest's PSCI CPU_ON yet, or off again */
+		usleep_range(GUNYAH_KVM_IDLE_US, 2 * GUNYAH_KVM_IDLE_US);
+		return GUNYAH_KVM_RUN_AGAIN;
+	case GUNYAH_VCPU_ADDRSPACE_VMMIO_WRITE:
+		data = resp.state_data[2];
+		return gunyah_kvm_mmio(vcpu, resp.state_data[0], resp.state_data[1],
+				       true, &data) ? GUNYAH_KVM_RUN_AGAIN : 0;
+	case GUNYAH_VCPU_ADDRSPACE_VMMIO_READ:
+		data = 0;
+		if (gunyah_kvm_mmio(vcpu, resp.state_data[0], resp.state_data[1],
+				    false, &data)) {
+			gv->resume[0] = data;
+			return GUNYAH_KVM_RUN_AGAIN;
+		}
+		return 0;
+	case GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET:
+		return gunyah_kvm_system_event(vcpu, KVM_SYSTEM_EVENT_RESET);
+	case GUNYAH_VCPU_STATE_FAULT:
+	default:
+		vcpu->run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+		vcpu->run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+		vcpu->run->internal.ndata = 4;
+		vcpu->run->internal.data[0] = resp.state;
+		vcpu->run->internal.data[1] = resp.state_data[0];
+		vcpu->run->internal.data[2] = resp.state_data[1];
+		vcpu->run->internal.data[3] = resp.state_data[2];
+		return 0;
+	}
+}
+
+int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
+{
+	struct gunyah_kvm_vcpu *gv = to_gunyah_vcpu(vcpu);
+	struct gunyah_kvm *gvm = to_gunyah_kvm(vcpu->kvm);
+	struct kvm_run *run = vcpu->run;
+	int ret;
+
+	if (!gv->initialized)
+		return -ENOEXEC;
+	/* The value of the VMMIO read the VMM just emulated */
+	if (gv->mmio_read) {
+		gv->mmio_read = false;
+		if (run->exit_reason == KVM_EXIT_MMIO && !run->mmio.is_write)
+			memcpy(&gv->resume[0], run->mmio.data,
+			       min_t(u32, run->mmio.len, sizeof(gv->resume[0])));
+	}
+	if (!vcpu->wants_to_run)
+		return -EINTR;
+
+	for (;;) {
+		ret = gunyah_kvm_vm_enter(gvm);
+		if (ret)
+			return ret;
+		run->exit_reason = KVM_EXIT_UNKNOWN;
+		do {
+			if (signal_pending(current)) {
+				ret = -EINTR;
+				break;
+			}
+			if (READ_ONCE(gvm->state) != GUNYAH_KVM_VM_RUNNING)
+				ret = GUNYAH_KVM_RUN_STOPPED;
+			else
+				ret = gunyah_kvm_vcpu_run_once(gv);
+			cond_resched();
+		} while (ret == GUNYAH_KVM_RUN_AGAIN);
+		gunyah_kvm_vm_leave(gvm);
+		if (ret != GUNYAH_KVM_RUN_STOPPED)
+			break;
+		/* Stopped, as a native vCPU after another's SYSTEM_OFF */
+		if (wait_event_interruptible(gvm->run_wq, READ_ONCE(gvm->state) !=
+					     GUNYAH_KVM_VM_EXITED))
+			ret = -EINTR;
+		if (ret == -EINTR)
+			break;
+	}
+	if (ret == -EINTR) {
+		run->exit_reason = KVM_EXIT_INTR;
+		vcpu->stat.signal_exits++;
+	}
+	return ret;
+}
