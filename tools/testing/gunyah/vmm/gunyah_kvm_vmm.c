@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -67,6 +68,7 @@ static struct {
 	int loops;
 	int timeout_s;
 	enum die_at die_at;
+	const char *user;
 } opt = { .loops = 1, .timeout_s = 60 };
 
 static struct {
@@ -610,11 +612,30 @@ static void vm_cycle(void)
 	bench.cycle_ms += (now_us() - t0 - vm.excluded_us) / 1e3;
 }
 
+/*
+ * --user=UID:GID[:GROUP]: run as an unprivileged user, with GROUP as its
+ * only supplementary group (the group a distribution gives /dev/kvm), to
+ * check that /dev/kvm works for its group and for nobody else.
+ */
+static void become_user(const char *spec)
+{
+	unsigned int uid, gid, group;
+	gid_t groups[1];
+	int n;
+
+	n = sscanf(spec, "%u:%u:%u", &uid, &gid, &group);
+	if (n < 2)
+		die("--user wants UID:GID[:GROUP], not %s", spec);
+	groups[0] = group;
+	if (setgroups(n == 3 ? 1 : 0, groups) || setgid(gid) || setuid(uid))
+		die("cannot become %s: %s", spec, strerror(errno));
+}
+
 static void bad_usage(void)
 {
 	fprintf(stderr,
 		"usage: " VMM " [-v] [--loops N] [--bench] [--timeout SECONDS]\n"
-		"       [--die-at=before-run|running|mmio]\n");
+		"       [--die-at=before-run|running|mmio] [--user=UID:GID[:GROUP]]\n");
 	exit(2);
 }
 
@@ -626,6 +647,7 @@ int main(int argc, char **argv)
 		{ "bench", no_argument, NULL, 'b' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "die-at", required_argument, NULL, 'd' },
+		{ "user", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char * const die_names[] = { "", "before-run", "running", "mmio" };
@@ -653,12 +675,17 @@ int main(int argc, char **argv)
 			if (!opt.die_at)
 				bad_usage();
 			break;
+		case 'u':
+			opt.user = optarg;
+			break;
 		default:
 			bad_usage();
 		}
 	}
 	if (optind != argc || opt.loops < 1 || opt.timeout_s < 1)
 		bad_usage();
+	if (opt.user)
+		become_user(opt.user);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sigaction(SIGUSR1, &sa, NULL);
