@@ -16,7 +16,9 @@
  *     node wins): device_type "memory" only as /memory (parse_memory()),
  *     /(qcom,|gunyah-)vm-config, its memory child (parse_vm_memory()), its
  *     vcpus child (parse_vcpus()), vdevice-type "shm" (parse_shm_doorbell(),
- *     parse_memory_node()) and "arm,psci-0.2"/"arm,psci-1.0" (parse_psci()).
+ *     parse_memory_node()), vdevice-type "doorbell" (parse_doorbell(),
+ *     read_interrupts_config()) and "arm,psci-0.2"/"arm,psci-1.0"
+ *     (parse_psci()).
  *   - platform/qemu/src/vm_dt.c platform_parse_root(): the GIC is the node
  *     the root's interrupt-parent names, checked by platform_parse_gic();
  *     a bad one is ignored at INIT and fails START (vgic_dto_finalise()).
@@ -368,6 +370,61 @@ static int rm_parse_shm(const struct rm_dt *dt, int i, unsigned int ac,
 }
 
 /*
+ * read_interrupts_config() for one interrupt: exactly three cells, class
+ * 0 SPI (+32, below 1020), 1 PPI (+16, below 32), 2 ESPI (+4096, below
+ * 5120) or 3 EPPI (+1056, below 1120), and trigger flags 1 (edge rising)
+ * or 4 (level high) in the low four bits of the third cell.  Anything else
+ * means "no interrupt given", and the RM allocates one.
+ */
+static bool rm_dt_interrupt(const struct rm_dt *dt, int i, uint32_t *intid,
+			    bool *edge)
+{
+	static const uint32_t offset[] = { 32, 16, 4096, 1056 };
+	static const uint32_t limit[] = { 1020, 32, 5120, 1120 };
+	uint32_t len, class, irq, flags;
+	const uint8_t *v;
+
+	if (rm_dt_prop(dt, i, "interrupts", &v, &len) || len != 12)
+		return false;
+	class = be32(v);
+	if (class >= ARRAY_SIZE(offset))
+		return false;
+	/* virq_t arithmetic: a huge number wraps, as in the RM. */
+	irq = be32(v + 4) + offset[class];
+	flags = be32(v + 8) & 0xfu;
+	if (irq >= limit[class] || (flags != 1 && flags != 4))
+		return false;
+	*intid = irq;
+	*edge = flags == 1;
+	return true;
+}
+
+/*
+ * parse_doorbell(): peer-default, or a peer named by the first string of
+ * "peer" (else the parse fails), source-can-clear, a label (qcom,label,
+ * else label, else 0) and at most one interrupt.
+ */
+static int rm_parse_doorbell(const struct rm_dt *dt, int i,
+			     struct rm_vm_dt_config *cfg)
+{
+	struct rm_vm_dt_doorbell db = { 0 };
+
+	db.peer_default = rm_dt_has(dt, i, "peer-default");
+	if (!db.peer_default && !rm_dt_string(dt, i, "peer"))
+		return -EINVAL;
+	db.source_can_clear = rm_dt_has(dt, i, "source-can-clear");
+	if (!rm_dt_u32(dt, i, "qcom,label", &db.label) &&
+	    !rm_dt_u32(dt, i, "label", &db.label))
+		db.label = 0;
+	db.has_irq = rm_dt_interrupt(dt, i, &db.irq, &db.irq_edge);
+	/* The emulator's bound; the real RM keeps a list. */
+	if (cfg->nr_doorbells == RM_MAX_DOORBELLS)
+		return -E2BIG;
+	cfg->doorbells[cfg->nr_doorbells++] = db;
+	return 0;
+}
+
+/*
  * platform_parse_gic(): the node with phandle @phandle must be
  * compatible with "arm,gic-v3", have interrupt-controller,
  * #interrupt-cells = <3> and at most one redistributor region; its "reg"
@@ -443,6 +500,8 @@ static int rm_dt_visit(const struct rm_dt *dt, int i, unsigned int ac,
 	if (rm_dt_has_string(dt, i, "vdevice-type", "shm") ||
 	    rm_dt_has_string(dt, i, "vdevice-type", "shm-doorbell"))
 		return rm_parse_shm(dt, i, ac, sc, cfg);
+	if (rm_dt_has_string(dt, i, "vdevice-type", "doorbell"))
+		return rm_parse_doorbell(dt, i, cfg);
 	if (rm_dt_has_string(dt, i, "compatible", "arm,psci-0.2") ||
 	    rm_dt_has_string(dt, i, "compatible", "arm,psci-1.0")) {
 		cfg->has_psci = true;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "counters.h"
+#include "doorbell.h"
 #include "rm_wire.h"
 
 struct rm_engine;
@@ -28,6 +29,8 @@ struct rm_region {
 
 /* A secondary VM can have at most this many vCPUs in the emulator. */
 #define RM_MAX_VCPUS	8u
+/* Doorbell vdevices of one VM: the emulator's bound. */
+#define RM_MAX_DOORBELLS	16u
 /* GICv3 redistributor frames: 128 KiB per vCPU (platform/qemu/src/vgic.c) */
 #define RM_GICD_SIZE	0x10000ull
 #define RM_GICR_SIZE	0x20000ull
@@ -42,6 +45,22 @@ struct rm_guest_region {
 	uint64_t primary_ipa;
 	uint64_t size;
 	uint8_t rights;
+};
+
+/*
+ * A doorbell the RM made at INIT for a "doorbell" vdevice of a VM's config
+ * (vm_config.c handle_doorbell(), configure_doorbell_with_peer()): it
+ * asserts vIRQ @virq of the VM; the VM's owner, as the default peer,
+ * holds capability @capid with the send right, and the receive right too
+ * when the vdevice says source-can-clear.  @state is the hypervisor's
+ * doorbell object.
+ */
+struct rm_doorbell {
+	uint32_t capid;		/* 0: the owner has no capability */
+	uint32_t label;
+	uint32_t virq;		/* GIC INTID in the VM */
+	bool owner_can_receive;	/* CAP_RIGHTS_DOORBELL_RECEIVE */
+	struct gh_doorbell state;
 };
 
 /*
@@ -62,6 +81,9 @@ struct rm_vm_boot {
 	uint64_t gicr_base;
 	/* The RM's 4 KiB VM info area, read-only to the guest. */
 	uint64_t info_ipa;
+	/* The VM's doorbells: vIRQs asserted before START are pending. */
+	unsigned int nr_doorbells;
+	const struct rm_doorbell *doorbells;
 	/* Guest memory: image parcel first (at mem_base), then the others. */
 	uint64_t mem_base;
 	unsigned int nr_regions;
@@ -153,6 +175,15 @@ void rm_engine_set_lose_rate(struct rm_engine *engine, double rate,
 
 /* The VM whose vCPU capability is @capid, or 0 if there is none. */
 uint16_t rm_engine_vcpu_cap_vm(struct rm_engine *engine, uint64_t capid);
+/*
+ * The doorbell whose owner capability is @capid, with its VM in *@vmid;
+ * NULL if there is none.  Valid until the VM is reset.
+ */
+struct rm_doorbell *rm_engine_doorbell_cap(struct rm_engine *engine,
+					   uint64_t capid, uint16_t *vmid);
+/* The doorbell of VM @vmid bound to INTID @virq, or NULL. */
+struct rm_doorbell *rm_engine_doorbell_virq(struct rm_engine *engine,
+					    uint16_t vmid, uint32_t virq);
 /*
  * The guest of VM @vmid stopped itself (@exit_type: RM_EXIT_TYPE_*, e.g.
  * PLATFORM_OFF after PSCI SYSTEM_OFF).  Like the real RM, which learns of

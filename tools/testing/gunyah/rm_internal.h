@@ -51,12 +51,34 @@ struct rm_rx_state {
 
 /* A VM config DT, as the RM reads it at INIT (rm_config.c). */
 #define RM_MAX_SHM	8u
+/*
+ * Interrupt numbers (GIC INTIDs) of a VM's vIRQs: global ones only
+ * (arch/gicv3/src/irq_gic.c arch_irq_global_valid()), those the RM
+ * allocates from 960 up (irq_manager.c irq_manager_vm_init()).
+ */
+#define RM_VIRQ_GLOBAL_FIRST	32u
+#define RM_VIRQ_GLOBAL_LAST	1019u
+#define RM_VIRQ_ALLOC_BASE	960u
 
 /* An shm vdevice: parcels labelled @label go to @base at START. */
 struct rm_vm_dt_shm {
 	uint32_t label;
 	uint64_t base;
 	bool allocate;		/* allocate-base: the RM does not place it */
+};
+
+/*
+ * A doorbell vdevice (vdevice-type "doorbell", parse_doorbell()): the VM
+ * receives; its peer, the VM's owner with peer-default, sends.
+ */
+struct rm_vm_dt_doorbell {
+	uint32_t label;
+	bool peer_default;	/* else a peer named by "peer" */
+	bool source_can_clear;
+	/* "interrupts" as read_interrupts_config() reads one; else none */
+	bool has_irq;
+	uint32_t irq;		/* GIC INTID */
+	bool irq_edge;		/* flags cell 1; 4 is level */
 };
 
 struct rm_vm_dt_config {
@@ -76,6 +98,8 @@ struct rm_vm_dt_config {
 	uint64_t gicr_base;
 	unsigned int nr_shm;
 	struct rm_vm_dt_shm shm[RM_MAX_SHM];
+	unsigned int nr_doorbells;
+	struct rm_vm_dt_doorbell doorbells[RM_MAX_DOORBELLS];
 };
 
 struct rm_vm {
@@ -98,6 +122,9 @@ struct rm_vm {
 	unsigned int nr_vcpus;
 	uint32_t vcpu_capids[RM_MAX_VCPUS];
 	uint32_t vcpu_virqs[RM_MAX_VCPUS];
+	/* INIT: one per doorbell vdevice, in config order */
+	unsigned int nr_doorbells;
+	struct rm_doorbell doorbells[RM_MAX_DOORBELLS];
 	/* INIT: what the RM placed in the VM's IPA space itself */
 	uint64_t info_ipa;
 	uint64_t gicd_base;

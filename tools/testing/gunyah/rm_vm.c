@@ -406,6 +406,8 @@ static uint32_t rm_vm_create(struct rm_engine *e, struct rm_vm *vm)
 		.gicd_base = vm->gicd_base,
 		.gicr_base = vm->gicr_base,
 		.info_ipa = vm->info_ipa,
+		.nr_doorbells = vm->nr_doorbells,
+		.doorbells = vm->doorbells,
 		.mem_base = vm->mem_base,
 		.pc = vm->mem_base + vm->image_offset,
 		.x0 = vm->mem_base + vm->dt_offset,
@@ -567,6 +569,7 @@ static uint32_t rm_vm_reset(struct rm_engine *e, uint16_t client,
 	vm->has_config = false;
 	vm->has_vcpu = false;
 	vm->nr_vcpus = 0;
+	vm->nr_doorbells = 0;
 	rm_defer(e, RM_DEFERRED_VM_RESET_DONE, vm->vmid, 0);
 	return RM_OK;
 }
@@ -661,6 +664,62 @@ static uint32_t rm_vm_place_own(struct rm_vm *vm,
 	return RM_OK;
 }
 
+/* Is INTID @virq bound to one of the first @n doorbells of @vm? */
+static bool rm_vm_virq_used(const struct rm_vm *vm, unsigned int n,
+			    uint32_t virq)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (vm->doorbells[i].virq == virq)
+			return true;
+	return false;
+}
+
+/*
+ * vm_config.c handle_doorbell(), configure_doorbell_with_peer(): a doorbell
+ * object per doorbell vdevice, bound to a vIRQ of the VM.  A given
+ * interrupt must be a global one (32 to 1019) no earlier vdevice took
+ * (irq_manager_vm_virq_map()); without one the RM takes the lowest free
+ * from 960 up (alloc_map_virq()).  Either failure fails
+ * vm_config_create_vdevices(): NORESOURCE.  With peer-default the owner
+ * gets a capability with the send right, and with source-can-clear the
+ * receive right too.  A peer named by "peer" is looked up by name; the
+ * emulator knows no VM names, so such a doorbell stays half made, its
+ * vIRQ taken and no capability handed out, as on the RM when the peer
+ * does not exist yet.  Several doorbells may share a label.
+ */
+static uint32_t rm_vm_make_doorbells(struct rm_engine *e, struct rm_vm *vm,
+				     const struct rm_vm_dt_config *cfg)
+{
+	unsigned int i;
+
+	vm->nr_doorbells = 0;
+	for (i = 0; i < cfg->nr_doorbells; i++) {
+		const struct rm_vm_dt_doorbell *d = &cfg->doorbells[i];
+		struct rm_doorbell *db = &vm->doorbells[i];
+		uint32_t virq = d->irq;
+
+		if (!d->has_irq)
+			for (virq = RM_VIRQ_ALLOC_BASE;
+			     virq <= RM_VIRQ_GLOBAL_LAST &&
+			     rm_vm_virq_used(vm, i, virq); virq++)
+				;
+		if (virq < RM_VIRQ_GLOBAL_FIRST || virq > RM_VIRQ_GLOBAL_LAST ||
+		    rm_vm_virq_used(vm, i, virq))
+			return RM_ERROR_NORESOURCE;
+		memset(db, 0, sizeof(*db));
+		db->virq = virq;
+		db->label = d->label;
+		db->owner_can_receive = d->source_can_clear;
+		if (d->peer_default)
+			db->capid = e->next_capid++;
+		gh_doorbell_init(&db->state);
+	}
+	vm->nr_doorbells = cfg->nr_doorbells;
+	return RM_OK;
+}
+
 /*
  * vm_creation_init() (src/vm_creation/second_vm.c): map the config DT out
  * of the image parcel and parse it.  A DT that cannot be read or parsed is
@@ -690,9 +749,7 @@ static uint32_t rm_vm_read_config(struct rm_engine *e, struct rm_vm *vm)
 		return err;
 	if (cfg.mem_base_rounded)
 		rm_count(e, "rm_warn_base_not_2m_aligned", 1);
-	err = rm_vm_place_own(vm, &cfg);
-	if (err)
-		return err;
+	/* vm_config_create_vdevices(): vCPUs, doorbells, then the vGIC */
 	if (e->next_capid < RM_FIRST_VCPU_CAPID)
 		e->next_capid = RM_FIRST_VCPU_CAPID;
 	for (i = 0; i < cfg.nr_vcpus; i++) {
@@ -701,6 +758,13 @@ static uint32_t rm_vm_read_config(struct rm_engine *e, struct rm_vm *vm)
 			e->next_virq = RM_FIRST_VCPU_VIRQ;
 		vm->vcpu_capids[i] = e->next_capid++;
 		vm->vcpu_virqs[i] = e->next_virq++;
+	}
+	err = rm_vm_make_doorbells(e, vm, &cfg);
+	if (!err)
+		err = rm_vm_place_own(vm, &cfg);
+	if (err) {
+		vm->nr_doorbells = 0;
+		return err;
 	}
 	vm->cfg = cfg;
 	vm->nr_vcpus = cfg.nr_vcpus;
@@ -736,7 +800,8 @@ static void rm_vm_get_hyp_resources(struct rm_engine *e, uint16_t client,
 				    uint16_t seq, const uint8_t *buf,
 				    size_t len)
 {
-	uint8_t reply[4 + RM_MAX_VCPUS * RM_RES_ENTRY_LEN] = { 0 };
+	uint8_t reply[4 + (RM_MAX_VCPUS + RM_MAX_DOORBELLS) *
+		      RM_RES_ENTRY_LEN] = { 0 };
 	uint32_t err = RM_OK;
 	struct rm_vm *vm = NULL;
 	size_t reply_len = 4;
@@ -769,7 +834,24 @@ static void rm_vm_get_hyp_resources(struct rm_engine *e, uint16_t client,
 			put_le32(entry + 24, vm->vcpu_virqs[i]);
 			reply_len += RM_RES_ENTRY_LEN;
 		}
-		put_le32(reply, vm->nr_vcpus);
+		/*
+		 * get_vdev_doorbell_desc(): the owner, the default peer of a
+		 * doorbell with no peer vdevice, gets its source end: label,
+		 * its capability, vIRQ 0 and the VM as partner_vmid.
+		 */
+		for (i = 0; i < vm->nr_doorbells; i++) {
+			const struct rm_doorbell *db = &vm->doorbells[i];
+			uint8_t *entry = reply + reply_len;
+
+			if (!db->capid)
+				continue;
+			entry[0] = RM_RES_DOORBELL_SRC;
+			put_le16(entry + 2, vm->vmid);
+			put_le32(entry + 8, db->label);
+			put_le32(entry + 12, db->capid);
+			reply_len += RM_RES_ENTRY_LEN;
+		}
+		put_le32(reply, (uint32_t)((reply_len - 4) / RM_RES_ENTRY_LEN));
 	}
 	if (err)
 		rm_reply(e, client, RM_VM_GET_HYP_RESOURCES, seq, err, NULL, 0);
@@ -839,6 +921,39 @@ uint16_t rm_engine_vcpu_cap_vm(struct rm_engine *e, uint64_t capid)
 				return e->vms[i].vmid;
 	}
 	return 0;
+}
+
+struct rm_doorbell *rm_engine_doorbell_cap(struct rm_engine *e,
+					   uint64_t capid, uint16_t *vmid)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < RM_MAX_VMID; i++) {
+		struct rm_vm *vm = &e->vms[i];
+
+		if (!vm->exists)
+			continue;
+		for (j = 0; j < vm->nr_doorbells; j++) {
+			if (vm->doorbells[j].capid &&
+			    vm->doorbells[j].capid == capid) {
+				*vmid = vm->vmid;
+				return &vm->doorbells[j];
+			}
+		}
+	}
+	return NULL;
+}
+
+struct rm_doorbell *rm_engine_doorbell_virq(struct rm_engine *e,
+					    uint16_t vmid, uint32_t virq)
+{
+	struct rm_vm *vm = rm_vm_lookup(e, vmid);
+	unsigned int i;
+
+	for (i = 0; vm && i < vm->nr_doorbells; i++)
+		if (vm->doorbells[i].virq == virq)
+			return &vm->doorbells[i];
+	return NULL;
 }
 
 void rm_engine_vm_exited(struct rm_engine *e, uint16_t vmid,

@@ -88,6 +88,7 @@
 #define RM_VM_STATE_RESET	11u
 
 /* include/vm_resource_msg.h: rm_hyp_resource_resp_t, 44 bytes */
+#define RM_RES_DOORBELL_SRC	0u
 #define RM_RES_VIRTUAL_CPU	4u
 #define RM_RES_ENTRY_LEN	44u
 

@@ -275,6 +275,27 @@ uint32_t vm_op(struct rm_test *t, uint16_t client, uint32_t msg_id,
 		       msg_id == RM_VM_STOP ? 8 : 4);
 }
 
+static void rm_test_doorbell_node(struct fdt *fdt, unsigned int i,
+				  const struct rm_test_doorbell *db)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "doorbell-%u", i);
+	fdt_begin_node(fdt, name);
+	fdt_prop_string(fdt, "vdevice-type", "doorbell");
+	if (db->peer)
+		fdt_prop_string(fdt, "peer", db->peer);
+	else if (!db->no_peer)
+		fdt_prop_empty(fdt, "peer-default");
+	if (db->source_can_clear)
+		fdt_prop_empty(fdt, "source-can-clear");
+	if (db->label)
+		fdt_prop_u32(fdt, "qcom,label", db->label);
+	if (db->nr_irq_cells)
+		fdt_prop_cells(fdt, "interrupts", db->irq, db->nr_irq_cells);
+	fdt_end_node(fdt);
+}
+
 /* The config node: image-name, memory, vcpus and the shm vdevices. */
 static void rm_test_config_node(struct fdt *fdt, const struct rm_test_config *c)
 {
@@ -311,6 +332,8 @@ static void rm_test_config_node(struct fdt *fdt, const struct rm_test_config *c)
 		fdt_end_node(fdt);
 		fdt_end_node(fdt);
 	}
+	for (i = 0; !c->doorbells_in_root && i < c->nr_doorbells; i++)
+		rm_test_doorbell_node(fdt, i, &c->db[i]);
 	fdt_end_node(fdt);
 	fdt_end_node(fdt);
 }
@@ -382,6 +405,8 @@ size_t rm_test_build_config(void *buf, size_t size,
 	}
 	if (c->config_last)
 		rm_test_config_node(&fdt, c);
+	for (i = 0; c->doorbells_in_root && i < c->nr_doorbells; i++)
+		rm_test_doorbell_node(&fdt, i, &c->db[i]);
 	fdt_end_node(&fdt);
 	len = fdt_finish(&fdt, buf, size);
 	fdt_free(&fdt);

@@ -109,6 +109,17 @@ struct rm_test_config {
 		uint32_t label;
 		uint64_t base;	/* 0: allocate-base */
 	} shm[2];
+	/* doorbell vdevices, under vdevices or, with this, under / */
+	bool doorbells_in_root;
+	unsigned int nr_doorbells;
+	struct rm_test_doorbell {
+		uint32_t label;		/* as qcom,label; 0: none */
+		const char *peer;	/* NULL: peer-default */
+		bool no_peer;		/* neither peer nor peer-default */
+		bool source_can_clear;
+		unsigned int nr_irq_cells;	/* 0: no interrupts */
+		uint32_t irq[6];
+	} db[RM_MAX_DOORBELLS + 1];
 };
 
 size_t rm_test_build_config(void *buf, size_t size,

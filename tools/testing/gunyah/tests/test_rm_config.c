@@ -12,7 +12,7 @@
 #include "rm_internal.h"
 #include "tap.h"
 
-static uint8_t blob[4096];
+static uint8_t blob[8192];
 
 static void put_be32(uint8_t *p, uint32_t v)
 {
@@ -279,11 +279,101 @@ static void test_rules(void)
 	       "an shm base not page aligned is MEM_INVALID");
 }
 
+/* parse_doorbell() and read_interrupts_config() */
+static void test_doorbells(void)
+{
+	struct rm_test_config c = { .base = 0x80000000ull, .nr_doorbells = 1 };
+	const struct rm_vm_dt_doorbell *d = NULL;
+	struct rm_vm_dt_config cfg;
+	unsigned int i;
+	size_t len;
+
+	c.db[0] = (struct rm_test_doorbell){ .label = 7,
+		.source_can_clear = true, .nr_irq_cells = 3,
+		.irq = { 0, 5, 4 } };
+	len = build_cfg(&c);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_OK,
+	       "a doorbell vdevice parses");
+	d = &cfg.doorbells[0];
+	tap_ok(cfg.nr_doorbells == 1 && d->label == 7 && d->peer_default &&
+	       d->source_can_clear && d->has_irq && d->irq == 37 &&
+	       !d->irq_edge,
+	       "label, peer-default, source-can-clear, <0 5 4>: SPI INTID 37, level");
+	c.db[0].irq[2] = 1;
+	c.db[0].source_can_clear = false;
+	c.db[0].label = 0;
+	len = build_cfg(&c);
+	rm_vm_config_parse(blob, len, &cfg);
+	tap_ok(d->has_irq && d->irq_edge && !d->source_can_clear &&
+	       d->label == 0,
+	       "flags 1 is edge; no source-can-clear; no label is label 0");
+	c.db[0].irq[2] = 0x104;
+	len = build_cfg(&c);
+	rm_vm_config_parse(blob, len, &cfg);
+	tap_ok(d->has_irq && !d->irq_edge,
+	       "only the low four bits of the flags cell count");
+	c.db[0].irq[2] = 2;
+	len = build_cfg(&c);
+	rm_vm_config_parse(blob, len, &cfg);
+	tap_ok(!d->has_irq, "flags 2 (falling edge) is no interrupt");
+	c.db[0] = (struct rm_test_doorbell){ .nr_irq_cells = 3,
+					     .irq = { 1, 11, 4 } };
+	len = build_cfg(&c);
+	rm_vm_config_parse(blob, len, &cfg);
+	tap_ok(d->has_irq && d->irq == 27, "class 1 is a PPI: INTID 27");
+	c.db[0].irq[0] = 0;
+	c.db[0].irq[1] = 988;
+	len = build_cfg(&c);
+	rm_vm_config_parse(blob, len, &cfg);
+	tap_ok(!d->has_irq, "SPI 988 (INTID 1020) is no interrupt");
+	c.db[0].irq[1] = 0xfffffff0u;
+	len = build_cfg(&c);
+	rm_vm_config_parse(blob, len, &cfg);
+	tap_ok(d->has_irq && d->irq == 16,
+	       "a huge SPI number wraps to INTID 16, as virq_t does");
+	c.db[0].irq[0] = 4;
+	c.db[0].irq[1] = 5;
+	len = build_cfg(&c);
+	rm_vm_config_parse(blob, len, &cfg);
+	tap_ok(!d->has_irq, "class 4 is no interrupt");
+	c.db[0] = (struct rm_test_doorbell){ .nr_irq_cells = 6,
+		.irq = { 0, 5, 4, 0, 6, 4 } };
+	len = build_cfg(&c);
+	rm_vm_config_parse(blob, len, &cfg);
+	tap_ok(!d->has_irq, "two interrupts are no interrupt");
+	c.db[0] = (struct rm_test_doorbell){ .no_peer = true };
+	len = build_cfg(&c);
+	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_MEM_INVALID,
+	       "a doorbell without peer-default or peer is MEM_INVALID");
+	c.db[0] = (struct rm_test_doorbell){ .peer = "other-vm" };
+	len = build_cfg(&c);
+	tap_ok(!rm_vm_config_parse(blob, len, &cfg) && cfg.nr_doorbells == 1 &&
+	       !d->peer_default, "a doorbell with a named peer parses");
+	c.db[0] = (struct rm_test_doorbell){ .label = 3 };
+	c.doorbells_in_root = true;
+	len = build_cfg(&c);
+	tap_ok(!rm_vm_config_parse(blob, len, &cfg) && cfg.nr_doorbells == 1 &&
+	       d->label == 3, "a doorbell outside /gunyah-vm-config is found");
+	c.doorbells_in_root = false;
+	c.nr_doorbells = RM_MAX_DOORBELLS + 1;
+	for (i = 0; i < c.nr_doorbells; i++)
+		c.db[i] = (struct rm_test_doorbell){ .label = i };
+	len = build_cfg(&c);
+	tap_ok(len && rm_vm_config_parse(blob, len, &cfg) ==
+		      RM_ERROR_MEM_INVALID,
+	       "more doorbells than the emulator holds is MEM_INVALID");
+	c.nr_doorbells = RM_MAX_DOORBELLS;
+	len = build_cfg(&c);
+	tap_ok(!rm_vm_config_parse(blob, len, &cfg) &&
+	       cfg.nr_doorbells == RM_MAX_DOORBELLS, "as many as it holds parse");
+}
+
 int main(void)
 {
 	test_reader();
 	test_malformed();
 	test_parse();
 	test_rules();
+	test_doorbells();
 	return tap_done();
 }

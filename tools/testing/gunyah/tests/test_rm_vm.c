@@ -548,6 +548,143 @@ static void test_config_parcels(void)
 	rm_test_fini(&t);
 }
 
+/* A doorbell vdevice's configuration: label, interrupt <0 @spi 4>. */
+static struct rm_test_doorbell db_spi(uint32_t label, uint32_t spi)
+{
+	return (struct rm_test_doorbell){ .label = label, .nr_irq_cells = 3,
+					  .irq = { 0, spi, 4 } };
+}
+
+/* The @n-th GET_HYP_RESOURCES entry in t->reply */
+static const uint8_t *res_entry(const struct rm_test *t, unsigned int n)
+{
+	return t->reply + 4 + n * RM_RES_ENTRY_LEN;
+}
+
+/* Doorbell vdevices: what INIT makes of them, and hands the owner. */
+static void test_doorbells(void)
+{
+	struct rm_test_config c = { .base = 0x80000000ull, .nr_cpus = 2,
+				    .nr_doorbells = 2 };
+	const struct rm_doorbell *db;
+	uint32_t image, cap0, cap1;
+	const uint8_t *e;
+	struct rm_test t;
+	uint16_t vmid;
+
+	c.db[0] = db_spi(7, 5);
+	c.db[0].source_can_clear = true;
+	c.db[1] = (struct rm_test_doorbell){ .label = 9 };
+	tap_eq(setup_vm(&t, &c, &image), RM_OK, "INIT with two doorbells");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_GET_HYP_RESOURCES, 0x80), RM_OK,
+	       "GET_HYP_RESOURCES");
+	tap_ok(get_le32(t.reply) == 4 && t.reply_len == 4 + 4 * 44 &&
+	       res_entry(&t, 0)[0] == RM_RES_VIRTUAL_CPU &&
+	       res_entry(&t, 1)[0] == RM_RES_VIRTUAL_CPU,
+	       "two VIRTUAL_CPU entries, then two more");
+	e = res_entry(&t, 2);
+	cap0 = get_le32(e + 12);
+	tap_ok(e[0] == RM_RES_DOORBELL_SRC && get_le16(e + 2) == 0x80 &&
+	       get_le32(e + 4) == 0 && get_le32(e + 8) == 7 &&
+	       get_le32(e + 16) == 0 && get_le32(e + 24) == 0,
+	       "DOORBELL_SRC, partner 0x80, handle 0, label 7, vIRQ 0");
+	e = res_entry(&t, 3);
+	cap1 = get_le32(e + 12);
+	tap_ok(e[0] == RM_RES_DOORBELL_SRC && get_le32(e + 8) == 9 &&
+	       cap0 >= 0x100 && cap1 >= 0x100 && cap0 != cap1 &&
+	       cap0 != get_le32(res_entry(&t, 0) + 12) &&
+	       cap0 != get_le32(res_entry(&t, 1) + 12),
+	       "the second, label 9; capabilities of their own");
+	db = rm_engine_doorbell_cap(t.rm, cap0, &vmid);
+	tap_ok(db && vmid == 0x80 && db->virq == 37 && db->label == 7 &&
+	       db->owner_can_receive && db->state.enable_mask == ~0ull,
+	       "the first: VM 0x80, INTID 37, receive right, a new doorbell");
+	db = rm_engine_doorbell_cap(t.rm, cap1, &vmid);
+	tap_ok(db && db->virq == 960 && !db->owner_can_receive,
+	       "the second: the RM's vIRQ 960, send right only");
+	tap_ok(rm_engine_doorbell_virq(t.rm, 0x80, 960) == db &&
+	       !rm_engine_doorbell_virq(t.rm, 0x80, 961) &&
+	       !rm_engine_doorbell_cap(t.rm, 0x999, &vmid) &&
+	       !rm_engine_doorbell_cap(t.rm, get_le32(res_entry(&t, 0) + 12),
+				       &vmid),
+	       "found by vIRQ; a vCPU cap or an unknown one is no doorbell");
+	tap_eq(rm_engine_vcpu_cap_vm(t.rm, cap0), 0,
+	       "and a doorbell cap is no vCPU");
+	vm_op(&t, 0x80, RM_VM_GET_HYP_RESOURCES, 0x80);
+	tap_eq(get_le32(t.reply), 0, "a non-owner gets no doorbell");
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_OK, "START");
+	tap_ok(t.last_boot.nr_doorbells == 2 && t.last_boot.doorbells &&
+	       t.last_boot.doorbells[0].virq == 37 &&
+	       t.last_boot.doorbells[1].virq == 960,
+	       "START hands the doorbells to the runtime");
+	vm_op(&t, VMID_HLOS, RM_VM_STOP, 0x80);
+	reset_vm(&t, 0x80);
+	tap_ok(!rm_engine_doorbell_cap(t.rm, cap0, &vmid) &&
+	       !rm_engine_doorbell_virq(t.rm, 0x80, 37),
+	       "RESET destroys the doorbells");
+	rm_test_fini(&t);
+
+	c = (struct rm_test_config){ .base = 0x80000000ull, .nr_doorbells = 2 };
+	c.db[0] = db_spi(1, 5);
+	c.db[1] = db_spi(1, 6);
+	setup_vm(&t, &c, &image);
+	vm_op(&t, VMID_HLOS, RM_VM_GET_HYP_RESOURCES, 0x80);
+	tap_ok(get_le32(t.reply) == 3 && get_le32(res_entry(&t, 1) + 8) == 1 &&
+	       get_le32(res_entry(&t, 2) + 8) == 1,
+	       "two doorbells may share a label");
+	rm_test_fini(&t);
+
+	c.db[1] = db_spi(2, 5);
+	tap_eq(setup_vm(&t, &c, &image), RM_ERROR_NORESOURCE,
+	       "two doorbells on one SPI: INIT is NORESOURCE");
+	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_INIT_FAILED,
+	       "and the VM INIT_FAILED");
+	rm_test_fini(&t);
+
+	c.nr_doorbells = 1;
+	c.db[0] = (struct rm_test_doorbell){ .nr_irq_cells = 3,
+					     .irq = { 1, 11, 4 } };
+	tap_eq(setup_vm(&t, &c, &image), RM_ERROR_NORESOURCE,
+	       "a doorbell on a PPI (the vGIC's own timer's) is NORESOURCE");
+	rm_test_fini(&t);
+
+	c.db[0].irq[0] = 0;
+	c.db[0].irq[1] = 0xfffffff0u;
+	tap_eq(setup_vm(&t, &c, &image), RM_ERROR_NORESOURCE,
+	       "an SPI number that wraps below 32 is NORESOURCE");
+	rm_test_fini(&t);
+
+	c.nr_doorbells = 2;
+	c.db[0] = (struct rm_test_doorbell){ .label = 1 };
+	c.db[1] = db_spi(2, 928);
+	tap_eq(setup_vm(&t, &c, &image), RM_ERROR_NORESOURCE,
+	       "an SPI the RM gave an earlier doorbell (960) is NORESOURCE");
+	rm_test_fini(&t);
+
+	c.db[0] = db_spi(2, 928);
+	c.db[1] = (struct rm_test_doorbell){ .label = 1 };
+	tap_eq(setup_vm(&t, &c, &image), RM_OK,
+	       "the other way round the RM allocates around it");
+	tap_ok(rm_engine_doorbell_virq(t.rm, 0x80, 961) &&
+	       rm_engine_doorbell_virq(t.rm, 0x80, 961)->label == 1,
+	       "the lowest free vIRQ from 960: 961");
+	rm_test_fini(&t);
+
+	c.db[0] = db_spi(1, 5);
+	c.db[0].peer = "another-vm";
+	c.db[1] = db_spi(2, 6);
+	tap_eq(setup_vm(&t, &c, &image), RM_OK,
+	       "INIT with a doorbell whose peer is named");
+	vm_op(&t, VMID_HLOS, RM_VM_GET_HYP_RESOURCES, 0x80);
+	tap_ok(get_le32(t.reply) == 2 && get_le32(res_entry(&t, 1) + 8) == 2,
+	       "the owner gets no capability for it");
+	rm_test_fini(&t);
+	c.db[1] = db_spi(2, 5);
+	tap_eq(setup_vm(&t, &c, &image), RM_ERROR_NORESOURCE,
+	       "but its vIRQ is taken all the same");
+	rm_test_fini(&t);
+}
+
 int main(void)
 {
 	test_allocate();
@@ -557,5 +694,6 @@ int main(void)
 	test_image_rules();
 	test_config_start();
 	test_config_parcels();
+	test_doorbells();
 	return tap_done();
 }
