@@ -137,6 +137,81 @@ out:
 }
 
 /*
+ * cspace_lookup_doorbell() in the primary's cspace: the owner's end of a
+ * doorbell of one of its VMs.  Another kind of capability is of the wrong
+ * type; a doorbell without the right asked for (receive without
+ * source-can-clear) is INSUFFICIENT_RIGHTS.
+ */
+static struct rm_doorbell *gh_doorbell_lookup(struct gh_hyp *h, uint64_t cap,
+					      bool receive, uint16_t *vmid,
+					      uint64_t *err)
+{
+	struct rm_doorbell *db = rm_engine_doorbell_cap(h->rm, cap, vmid);
+
+	*err = GH_OK;
+	if (!db) {
+		if (cap == GH_RM_TX_CAPID || cap == GH_RM_RX_CAPID ||
+		    rm_engine_vcpu_cap_vm(h->rm, cap))
+			*err = GH_ERROR_CSPACE_WRONG_OBJECT_TYPE;
+		else
+			*err = GH_ERROR_CSPACE_CAP_NULL;
+	} else if (receive && !db->owner_can_receive) {
+		*err = GH_ERROR_CSPACE_INSUFFICIENT_RIGHTS;
+		db = NULL;
+	}
+	return db;
+}
+
+/*
+ * The doorbell calls (hyp/ipc/doorbell/src/hypercalls.c): send needs the
+ * send right, receive, reset and mask the receive right.  x1 is the
+ * capability; send and receive take the flags in x2 and return the old
+ * flags in x1; mask takes enable_mask in x2 and ack_mask in x3.  The
+ * reserved input after them is ignored, as the hypercall wrapper does
+ * with every res0 argument.  Registers a call does not return are left as
+ * they were.
+ */
+static void gh_doorbell_call(struct gh_hyp *h, unsigned int number,
+			     uint64_t regs[8])
+{
+	enum gh_virq_action action = GH_VIRQ_NONE;
+	bool receive = number != GH_HVC_DOORBELL_SEND;
+	struct rm_doorbell *db;
+	uint64_t err, old = 0;
+	uint16_t vmid = 0;
+
+	db = gh_doorbell_lookup(h, regs[1], receive, &vmid, &err);
+	if (db) {
+		switch (number) {
+		case GH_HVC_DOORBELL_SEND:
+			action = gh_doorbell_send(&db->state, regs[2], &old);
+			counter_add(h->counters, "doorbell_sends", 1);
+			break;
+		case GH_HVC_DOORBELL_RECEIVE:
+			if (!gh_doorbell_receive(&db->state, regs[2], &old))
+				err = GH_ERROR_ARGUMENT_INVALID;
+			else
+				counter_add(h->counters, "doorbell_receives", 1);
+			break;
+		case GH_HVC_DOORBELL_RESET:
+			action = gh_doorbell_reset(&db->state);
+			counter_add(h->counters, "doorbell_resets", 1);
+			break;
+		case GH_HVC_DOORBELL_MASK:
+			action = gh_doorbell_mask(&db->state, regs[2], regs[3]);
+			counter_add(h->counters, "doorbell_masks", 1);
+			break;
+		}
+		if (action != GH_VIRQ_NONE && h->ops.doorbell_virq)
+			h->ops.doorbell_virq(h->ops.ctx, vmid, db->virq,
+					     action);
+	}
+	regs[0] = err;
+	if (number == GH_HVC_DOORBELL_SEND || number == GH_HVC_DOORBELL_RECEIVE)
+		regs[1] = old;
+}
+
+/*
  * vcpu_run (hyp/vm/vcpu_run/src/vcpu_run.c hypercall_vcpu_run()):
  * x1 cap, x2..x4 resume_data_0..2, x5 reserved; x0 error, x1 vcpu_state,
  * x2..x4 state_data_0..2.
@@ -155,8 +230,9 @@ static void gh_vcpu_run(struct gh_hyp *h, void *vcpu, uint64_t regs[8])
 	}
 	vmid = rm_engine_vcpu_cap_vm(h->rm, cap);
 	if (!vmid) {
-		/* cspace_lookup_thread(): a queue cap is of the wrong type */
-		err = (cap == GH_RM_TX_CAPID || cap == GH_RM_RX_CAPID) ?
+		/* cspace_lookup_thread(): a queue or doorbell cap is not one */
+		err = (cap == GH_RM_TX_CAPID || cap == GH_RM_RX_CAPID ||
+		       rm_engine_doorbell_cap(h->rm, cap, &vmid)) ?
 		      GH_ERROR_CSPACE_WRONG_OBJECT_TYPE :
 		      GH_ERROR_CSPACE_CAP_NULL;
 		goto out;
@@ -248,6 +324,12 @@ static void gh_hyp_dispatch(struct gh_hyp *h, void *vcpu, uint64_t regs[8])
 		return;
 	case GH_HVC_VCPU_RUN:
 		gh_vcpu_run(h, vcpu, regs);
+		return;
+	case GH_HVC_DOORBELL_SEND:
+	case GH_HVC_DOORBELL_RECEIVE:
+	case GH_HVC_DOORBELL_RESET:
+	case GH_HVC_DOORBELL_MASK:
+		gh_doorbell_call(h, number, regs);
 		return;
 	}
 	/* ERROR_UNIMPLEMENTED is -1, the same as SMCCC_UNKNOWN_FUNCTION64. */

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "counters.h"
+#include "doorbell.h"
 #include "kernel_compat.h"
 #include "msgq.h"
 #include "rm_engine.h"
@@ -48,6 +49,11 @@
 
 /* Hypercall numbers */
 #define GH_HVC_IDENTIFY		0x00u
+/* hyp/interfaces/doorbell/doorbell.hvc */
+#define GH_HVC_DOORBELL_SEND	0x12u
+#define GH_HVC_DOORBELL_RECEIVE	0x13u
+#define GH_HVC_DOORBELL_RESET	0x14u
+#define GH_HVC_DOORBELL_MASK	0x15u
 #define GH_HVC_MSGQ_SEND	0x1bu
 #define GH_HVC_MSGQ_RECV	0x1cu
 /* hyp/interfaces/vcpu_run/vcpu_run.hvc */
@@ -70,10 +76,11 @@
 /* hyp_api_info: api_version 1, is_64bit (bit 15), variant 0x51 (63:56) */
 #define GH_API_INFO		(1ull | BIT_ULL(15) | (0x51ull << 56))
 /*
- * hyp_api_flags0: the msgqueue feature (bit 2) and vcpu_run (bit 11,
+ * hyp_api_flags0: the doorbell feature (bit 1, hyp/interfaces/doorbell/
+ * doorbell.tc), msgqueue (bit 2) and vcpu_run (bit 11,
  * hyp/interfaces/vcpu_run/vcpu_run.tc) are offered here.
  */
-#define GH_API_FLAGS0		(BIT_ULL(2) | BIT_ULL(11))
+#define GH_API_FLAGS0		(BIT_ULL(1) | BIT_ULL(2) | BIT_ULL(11))
 
 /* Gunyah error codes */
 #define GH_OK				0
@@ -125,6 +132,13 @@ struct gh_guest_ops {
 	uint64_t (*vcpu_run)(void *ctx, void *vcpu, uint16_t vmid,
 			     const uint64_t resume[3], uint64_t out[4],
 			     uint32_t *exit_type);
+	/*
+	 * A doorbell call says vIRQ @virq (a GIC INTID) of VM @vmid must do
+	 * @action (never GH_VIRQ_NONE).  Called with the hypercall lock
+	 * held.  May be NULL.
+	 */
+	void (*doorbell_virq)(void *ctx, uint16_t vmid, uint32_t virq,
+			      enum gh_virq_action action);
 };
 
 struct gh_hyp {

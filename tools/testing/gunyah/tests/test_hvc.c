@@ -76,24 +76,37 @@ static uint64_t fake_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 	return GH_OK;
 }
 
-/* ALLOCATE, LEND, CONFIG_IMAGE, INIT, START VM 0x80; its vCPU cap. */
-static uint64_t make_vm(void)
+/*
+ * ALLOCATE the next dynamic VMID (@vmid), LEND it pages @page and
+ * @page + 1 with @config in the second, CONFIG_IMAGE, INIT; leaves
+ * GET_HYP_RESOURCES' answer in t.reply.  Returns INIT's error.
+ */
+static uint32_t init_vm(uint16_t vmid, uint64_t page,
+			const struct rm_test_config *config)
 {
 	uint8_t req[RM_CONFIG_IMAGE_REQ_LEN] = { 0 };
-	struct rm_test_config config = { .base = 0x80000000ull };
-	uint32_t image = 0;
+	uint32_t image = 0, err;
 
 	vm_op(&t, VMID_HLOS, RM_VM_ALLOCATE, 0);
-	simple_parcel(&t, RM_MEM_LEND, 0x80, 64, 2, &image);
-	rm_test_build_config(t.ram + 65 * 4096, 4096, &config);
-	put_le16(req, 0x80);
+	simple_parcel(&t, RM_MEM_LEND, vmid, page, 2, &image);
+	rm_test_build_config(t.ram + (page + 1) * 4096, 4096, config);
+	put_le16(req, vmid);
 	put_le32(req + 4, image);
 	put_le64(req + 16, 4096);
 	put_le64(req + 24, 4096);
 	put_le64(req + 32, 4096);
 	rm_call(&t, VMID_HLOS, RM_VM_CONFIG_IMAGE, req, sizeof(req));
-	vm_op(&t, VMID_HLOS, RM_VM_INIT, 0x80);
-	vm_op(&t, VMID_HLOS, RM_VM_GET_HYP_RESOURCES, 0x80);
+	err = vm_op(&t, VMID_HLOS, RM_VM_INIT, vmid);
+	vm_op(&t, VMID_HLOS, RM_VM_GET_HYP_RESOURCES, vmid);
+	return err;
+}
+
+/* ALLOCATE, LEND, CONFIG_IMAGE, INIT, START VM 0x80; its vCPU cap. */
+static uint64_t make_vm(void)
+{
+	struct rm_test_config config = { .base = 0x80000000ull };
+
+	init_vm(0x80, 64, &config);
 	if (t.reply_len < 48)
 		return 0;
 	vm_op(&t, VMID_HLOS, RM_VM_START, 0x80);
@@ -133,6 +146,120 @@ static void test_vcpu_run(void)
 	       "a guest power-off is powered_off, exited");
 	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_RUNNING,
 	       "the RM hears of it later");
+}
+
+/* What the doorbell calls asked of the vIRQs */
+static struct {
+	uint16_t vmid;
+	uint32_t virq;
+	enum gh_virq_action action;
+} virq_log[16];
+static unsigned int nr_virq_log;
+
+static void fake_doorbell_virq(void *ctx, uint16_t vmid, uint32_t virq,
+			       enum gh_virq_action action)
+{
+	if (nr_virq_log < ARRAY_SIZE(virq_log))
+		virq_log[nr_virq_log++] = (typeof(virq_log[0])){ vmid, virq,
+								 action };
+}
+
+/* The one vIRQ action since the last call, or -1 if not exactly one. */
+static int virq_action(uint32_t virq)
+{
+	int ret = nr_virq_log == 1 && virq_log[0].vmid == 0x81 &&
+		  virq_log[0].virq == virq ? (int)virq_log[0].action : -1;
+
+	nr_virq_log = 0;
+	return ret;
+}
+
+/*
+ * The doorbell calls on the owner's capabilities, SMCCC form: a doorbell
+ * with source-can-clear on SPI 5 and one without on SPI 6, of VM 0x81.
+ */
+static void test_doorbell_calls(void)
+{
+	struct rm_test_config config = { .base = 0x80000000ull,
+					 .nr_doorbells = 2 };
+	uint64_t regs[8], db0, db1, vcpu;
+
+	config.db[0] = (struct rm_test_doorbell){ .label = 7,
+		.source_can_clear = true, .nr_irq_cells = 3,
+		.irq = { 0, 5, 4 } };
+	config.db[1] = (struct rm_test_doorbell){ .label = 9,
+		.nr_irq_cells = 3, .irq = { 0, 6, 1 } };
+	tap_eq(init_vm(0x81, 80, &config), RM_OK, "a VM with two doorbells");
+	vcpu = get_le32(t.reply + 4 + 12);
+	db0 = get_le32(t.reply + 4 + 44 + 12);
+	db1 = get_le32(t.reply + 4 + 88 + 12);
+	nr_virq_log = 0;
+
+	call(regs, GH_FN_HYPERCALL(GH_HVC_DOORBELL_SEND), db0, 0x1, 0, 0);
+	tap_ok(regs[0] == GH_OK && regs[1] == 0,
+	       "doorbell_send (0xc6008012): OK, old flags 0 in x1");
+	tap_eq(virq_action(37), GH_VIRQ_ASSERT_LEVEL,
+	       "and asserts the VM's INTID 37 level-triggered");
+	call(regs, GH_FN_HYPERCALL(GH_HVC_DOORBELL_SEND), db0, 0x2, 0, 0);
+	tap_eq(regs[1], 0x1, "a second send returns the flags of the first");
+	nr_virq_log = 0;
+	call(regs, GH_FN_HYPERCALL(GH_HVC_DOORBELL_RECEIVE), db0, 0x1, 0, 0);
+	tap_ok(regs[0] == GH_OK && regs[1] == 0x3 && nr_virq_log == 0,
+	       "doorbell_receive: old flags, the vIRQ left alone");
+	call(regs, GH_FN_HYPERCALL(GH_HVC_DOORBELL_RECEIVE), db0, 0, 0, 0);
+	tap_eq(regs[0], GH_ERROR_ARGUMENT_INVALID,
+	       "doorbell_receive of no flags is ARGUMENT_INVALID");
+	call(regs, GH_FN_HYPERCALL(GH_HVC_DOORBELL_MASK), db0, 0x1, 0, 0);
+	tap_ok(regs[0] == GH_OK && virq_action(37) == GH_VIRQ_CLEAR,
+	       "doorbell_mask disabling the set flag deasserts");
+	call(regs, GH_FN_HYPERCALL(GH_HVC_DOORBELL_MASK), db0, ~0ull, ~0ull,
+	     0);
+	tap_eq(virq_action(37), GH_VIRQ_ASSERT_LEVEL,
+	       "doorbell_mask enabling it asserts again");
+	call(regs, GH_FN_HYPERCALL(GH_HVC_DOORBELL_SEND), db0, 0, 0, 0);
+	tap_eq(regs[1], 0, "and acked it: a send finds no flags");
+	nr_virq_log = 0;
+	call(regs, GH_FN_HYPERCALL(GH_HVC_DOORBELL_RESET), db0, 0, 0, 0);
+	tap_ok(regs[0] == GH_OK && virq_action(37) == GH_VIRQ_CLEAR,
+	       "doorbell_reset deasserts");
+
+	call(regs, GH_FN_HYPERCALL(GH_HVC_DOORBELL_SEND), db1, 0x4, 0, 0);
+	tap_ok(regs[0] == GH_OK && virq_action(38) == GH_VIRQ_ASSERT_LEVEL,
+	       "without source-can-clear the owner can send");
+	call(regs, GH_FN_HYPERCALL(GH_HVC_DOORBELL_RECEIVE), db1, 0x4, 0, 0);
+	tap_ok(regs[0] == GH_ERROR_CSPACE_INSUFFICIENT_RIGHTS &&
+	       regs[1] == 0,
+	       "but not receive: INSUFFICIENT_RIGHTS, old flags 0");
+	call(regs, GH_FN_HYPERCALL(GH_HVC_DOORBELL_RESET), db1, 0, 0, 0);
+	tap_eq(regs[0], GH_ERROR_CSPACE_INSUFFICIENT_RIGHTS,
+	       "nor reset");
+	call(regs, GH_FN_HYPERCALL(GH_HVC_DOORBELL_MASK), db1, 0, 0, 0);
+	tap_ok(regs[0] == GH_ERROR_CSPACE_INSUFFICIENT_RIGHTS &&
+	       nr_virq_log == 0, "nor mask");
+
+	call(regs, GH_FN_HYPERCALL(GH_HVC_DOORBELL_SEND), 0x999, 1, 0, 0);
+	tap_eq(regs[0], GH_ERROR_CSPACE_CAP_NULL,
+	       "doorbell_send on an unknown cap is CAP_NULL");
+	call(regs, GH_FN_HYPERCALL(GH_HVC_DOORBELL_SEND), GH_RM_TX_CAPID, 1,
+	     0, 0);
+	tap_eq(regs[0], GH_ERROR_CSPACE_WRONG_OBJECT_TYPE,
+	       "on a queue cap is WRONG_OBJECT_TYPE");
+	call(regs, GH_FN_HYPERCALL(GH_HVC_DOORBELL_MASK), vcpu, 1, 0, 0);
+	tap_eq(regs[0], GH_ERROR_CSPACE_WRONG_OBJECT_TYPE,
+	       "doorbell_mask on a vCPU cap is WRONG_OBJECT_TYPE");
+	call(regs, GH_FN_HYPERCALL(GH_HVC_VCPU_RUN), db0, 0, 0, 0);
+	tap_eq(regs[0], GH_ERROR_CSPACE_WRONG_OBJECT_TYPE,
+	       "vcpu_run on a doorbell cap is WRONG_OBJECT_TYPE");
+	tap_ok(counter_get(&t.counters, "doorbell_sends") == 4 &&
+	       counter_get(&t.counters, "hvc_8012") == 6 &&
+	       counter_get(&t.counters, "doorbell_receives") == 1,
+	       "doorbell_sends counts the sends that worked");
+
+	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_RESET, 0x81), RM_OK,
+	       "RESET the VM");
+	call(regs, GH_FN_HYPERCALL(GH_HVC_DOORBELL_SEND), db0, 1, 0, 0);
+	tap_eq(regs[0], GH_ERROR_CSPACE_CAP_NULL,
+	       "its doorbell caps are gone");
 }
 
 /* Put a GET_VMID request at guest VA_BASE and send it. */
@@ -186,6 +313,7 @@ int main(void)
 		.copy_to_va = copy_to,
 		.raise_irq = raise_irq,
 		.vcpu_run = fake_vcpu_run,
+		.doorbell_virq = fake_doorbell_virq,
 	};
 	unsigned int i, received = 0;
 	uint64_t regs[8];
@@ -205,6 +333,8 @@ int main(void)
 	tap_eq(regs[0] & 0x3fff, 1, "hyp_identify: API version 1");
 	tap_ok(regs[0] & (1ull << 15), "hyp_identify: 64-bit");
 	tap_eq(regs[0] >> 56, 0x51, "hyp_identify: Qualcomm variant");
+	tap_eq(regs[1] & 0x806, 0x806,
+	       "hyp_identify: doorbells, message queues, vcpu_run");
 	call(regs, GH_FN_HYPERCALL(0x55), 1, 2, 3, 4);
 	tap_eq(regs[0], GH_ERROR_UNIMPLEMENTED,
 	       "an unknown hypercall is ERROR_UNIMPLEMENTED");
@@ -268,6 +398,7 @@ int main(void)
 	       "CALL_UID is counted as hvc_ff01");
 	test_vcpu_run();
 	test_deferred_exit();
+	test_doorbell_calls();
 	rm_test_fini(&t);
 	return tap_done();
 }
