@@ -254,9 +254,10 @@ static int rm_parse_vm_memory(const struct rm_dt *dt, int i, unsigned int ac,
 
 /*
  * parse_vcpus(): the cpu nodes (device_type "cpu") under "config" (default
- * /cpus, which must exist) are the vCPUs.  A cpu without status is enabled
- * only if it is the first; "okay" is enabled, "disabled" is not, "fail*"
- * is skipped, anything else fails.  A cpu not enabled at boot needs an
+ * /cpus, which must exist) are the vCPUs, in order.  A cpu without status
+ * is enabled only if no cpu before it is; "okay" is enabled, "disabled" is
+ * not, "fail*" is skipped, anything else fails.  START powers on every
+ * enabled one (vm_firmware.c vm_firmware_vm_start_default()).  A cpu not enabled at boot needs an
  * enable-method ("psci" or "qcom,gunyah-hvc"), its own or the config
  * node's.  At least one cpu must be enabled.  A VM not proxy scheduled
  * needs an affinity-map with one entry per cpu.
@@ -306,6 +307,8 @@ static int rm_parse_vcpus(const struct rm_dt *dt, int vcpus,
 			method = def_method;
 		if (boot) {
 			enabled++;
+			if (count < 32)
+				cfg->boot_vcpus |= 1u << count;
 		} else if (!method) {
 			return -EINVAL;
 		} else if (!strcmp(method, "psci")) {

@@ -74,6 +74,11 @@ struct rm_vm_boot {
 	unsigned int nr_vcpus;
 	const uint32_t *vcpu_capids;
 	uint32_t vcpu_capid;		/* vcpu_capids[0] */
+	/*
+	 * Bit i: vCPU i is powered on at PC/X0 below; the others wait,
+	 * powered off, for a PSCI CPU_ON.
+	 */
+	uint32_t boot_vcpus;
 	/* The config DT has a PSCI node: SYSTEM_OFF etc. are served. */
 	bool has_psci;
 	/* Gunyah's vGICv3: GICD 64 KiB, GICR RM_GICR_SIZE per vCPU. */
@@ -88,7 +93,7 @@ struct rm_vm_boot {
 	uint64_t mem_base;
 	unsigned int nr_regions;
 	const struct rm_guest_region *regions;
-	/* Boot vCPU: PC = mem_base + image_offset, X0 = mem_base + dt_offset */
+	/* Boot vCPUs: PC = mem_base + image_offset, X0 = mem_base + dt_offset */
 	uint64_t pc;
 	uint64_t x0;
 };

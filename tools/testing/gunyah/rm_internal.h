@@ -86,6 +86,7 @@ struct rm_vm_dt_config {
 	uint64_t mem_base;	/* PLATFORM_SVM_IPA_BASE when not given */
 	bool mem_base_rounded;	/* aligned up to 2 MiB, with a warning */
 	unsigned int nr_vcpus;
+	uint32_t boot_vcpus;	/* bit i: vCPU i is enabled at boot */
 	bool proxy;
 	bool has_psci;
 	bool has_chosen;

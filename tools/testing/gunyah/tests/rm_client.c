@@ -378,6 +378,9 @@ size_t rm_test_build_config(void *buf, size_t size,
 			if (i && !c->no_enable_method)
 				fdt_prop_string(&fdt, "enable-method",
 						"psci");
+			if (i < RM_MAX_VCPUS && c->cpu_status[i])
+				fdt_prop_string(&fdt, "status",
+						c->cpu_status[i]);
 			fdt_end_node(&fdt);
 		}
 		fdt_end_node(&fdt);

@@ -99,6 +99,7 @@ struct rm_test_config {
 	unsigned int nr_cpus;	/* 0: 1 */
 	bool no_cpus;
 	bool no_enable_method;	/* on the cpus after the first */
+	const char *cpu_status[RM_MAX_VCPUS];	/* NULL: no status */
 	bool no_gic;
 	bool gic_no_reg;
 	bool no_interrupt_parent;

@@ -224,6 +224,19 @@ static void test_rules(void)
 	len = build_cfg(&c);
 	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_OK, "four cpu nodes");
 	tap_eq(cfg.nr_vcpus, 4, "are four vCPUs");
+	tap_eq(cfg.boot_vcpus, 0x1, "only the first one, without status, boots");
+	c.cpu_status[1] = "disabled";
+	c.cpu_status[2] = "okay";
+	len = build_cfg(&c);
+	tap_ok(!rm_vm_config_parse(blob, len, &cfg) && cfg.boot_vcpus == 0x5,
+	       "a cpu with status okay boots too");
+	c.cpu_status[1] = "fail";
+	len = build_cfg(&c);
+	tap_ok(!rm_vm_config_parse(blob, len, &cfg) && cfg.nr_vcpus == 3 &&
+	       cfg.boot_vcpus == 0x3,
+	       "a failed cpu is no vCPU: the next ones move down");
+	c.cpu_status[1] = NULL;
+	c.cpu_status[2] = NULL;
 	c.no_enable_method = true;
 	len = build_cfg(&c);
 	tap_eq(rm_vm_config_parse(blob, len, &cfg), RM_ERROR_MEM_INVALID,

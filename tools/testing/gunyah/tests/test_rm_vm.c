@@ -420,12 +420,13 @@ static void test_config_start(void)
 	       get_le32(t.reply + 4 + 44 + 8) == 1,
 	       "two cpu nodes: two VIRTUAL_CPU resources, labels 0 and 1");
 	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_OK, "START works");
-	tap_ok(t.last_boot.nr_vcpus == 2 && t.last_boot.has_psci &&
+	tap_ok(t.last_boot.nr_vcpus == 2 && t.last_boot.boot_vcpus == 0x1 &&
+	       t.last_boot.has_psci &&
 	       t.last_boot.info_ipa == 0x40000000ull &&
 	       t.last_boot.gicd_base == 0x08000000ull &&
 	       t.last_boot.gicr_base == 0x080a0000ull &&
 	       t.last_boot.mem_base == 0x40200000ull,
-	       "boot: two vCPUs, PSCI, info page, the GIC at its reg");
+	       "boot: two vCPUs, the first powered on, PSCI, info page, the GIC at its reg");
 	rm_test_fini(&t);
 
 	c = (struct rm_test_config){ .base = 0x80000000ull,
