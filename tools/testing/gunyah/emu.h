@@ -34,18 +34,24 @@ struct vcpu {
 #define EMU_MAX_SECONDARIES	4
 #define EMU_MAX_SECONDARY_SLOTS	64
 
-/* A secondary VM: a sibling KVM VM, its one vCPU run by vcpu_run. */
+/* A vCPU of a secondary VM, run by vcpu_run on its capability. */
+struct secondary_vcpu {
+	int fd;
+	struct kvm_run *run;
+	bool running;		/* a primary vCPU thread is in KVM_RUN */
+	pthread_t caller;	/* that thread, while running */
+	bool mmio_read;		/* a vmmio_read awaits its value */
+};
+
+/* A secondary VM: a sibling KVM VM, its vCPUs run by vcpu_run. */
 struct secondary {
 	bool used;
 	uint16_t vmid;
 	int vm_fd;
-	int vcpu_fd;
-	struct kvm_run *run;
 	size_t run_size;
-	bool running;		/* a primary vCPU thread is in KVM_RUN */
-	pthread_t caller;	/* that thread, while running */
+	unsigned int nr_vcpus;
+	struct secondary_vcpu vcpus[RM_MAX_VCPUS];
 	bool exited;		/* powered off for good, or stopped */
-	bool mmio_read;		/* a vmmio_read awaits its value */
 	void *info_page;	/* the zero page behind the RM's info area */
 };
 
@@ -123,8 +129,8 @@ void secondary_stop(void *ctx, uint16_t vmid);
 void secondary_destroy(void *ctx, uint16_t vmid);
 void secondary_wake_callers(struct emu *emu);
 uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
-			    const uint64_t resume[3], uint64_t out[4],
-			    uint32_t *exit_type);
+			    unsigned int index, const uint64_t resume[3],
+			    uint64_t out[4], uint32_t *exit_type);
 
 /* boot.c */
 int boot_load(struct emu *emu, uint64_t *entry, uint64_t *dtb);

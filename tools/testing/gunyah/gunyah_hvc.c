@@ -151,7 +151,7 @@ static struct rm_doorbell *gh_doorbell_lookup(struct gh_hyp *h, uint64_t cap,
 	*err = GH_OK;
 	if (!db) {
 		if (cap == GH_RM_TX_CAPID || cap == GH_RM_RX_CAPID ||
-		    rm_engine_vcpu_cap_vm(h->rm, cap))
+		    rm_engine_vcpu_cap_vm(h->rm, cap, NULL))
 			*err = GH_ERROR_CSPACE_WRONG_OBJECT_TYPE;
 		else
 			*err = GH_ERROR_CSPACE_CAP_NULL;
@@ -221,6 +221,7 @@ static void gh_vcpu_run(struct gh_hyp *h, void *vcpu, uint64_t regs[8])
 	uint64_t resume[3] = { regs[2], regs[3], regs[4] };
 	uint64_t cap = regs[1], out[4] = { 0 }, err;
 	uint32_t exit_type = UINT32_MAX;
+	unsigned int index = 0;
 	uint16_t vmid;
 
 	/* The hypercall wrapper refuses nonzero reserved inputs. */
@@ -228,7 +229,7 @@ static void gh_vcpu_run(struct gh_hyp *h, void *vcpu, uint64_t regs[8])
 		err = GH_ERROR_ARGUMENT_INVALID;
 		goto out;
 	}
-	vmid = rm_engine_vcpu_cap_vm(h->rm, cap);
+	vmid = rm_engine_vcpu_cap_vm(h->rm, cap, &index);
 	if (!vmid) {
 		/* cspace_lookup_thread(): a queue or doorbell cap is not one */
 		err = (cap == GH_RM_TX_CAPID || cap == GH_RM_RX_CAPID ||
@@ -241,7 +242,8 @@ static void gh_vcpu_run(struct gh_hyp *h, void *vcpu, uint64_t regs[8])
 		err = GH_ERROR_UNIMPLEMENTED;
 		goto out;
 	}
-	err = h->ops.vcpu_run(h->ops.ctx, vcpu, vmid, resume, out, &exit_type);
+	err = h->ops.vcpu_run(h->ops.ctx, vcpu, vmid, index, resume, out,
+			      &exit_type);
 	if (exit_type != UINT32_MAX) {
 		/* The RM hears of the exit and tells the VM's owner. */
 		rm_engine_vm_exited(h->rm, vmid, (uint16_t)exit_type);

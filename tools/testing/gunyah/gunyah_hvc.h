@@ -121,8 +121,8 @@ struct gh_guest_ops {
 	/* Pulse the SPI of @irq (edge). */
 	void (*raise_irq)(void *ctx, enum gh_irq irq);
 	/*
-	 * Run the vCPU of VM @vmid from the calling vCPU until the host must
-	 * see something: vcpu_run's resume_data_0..2 in @resume, its
+	 * Run vCPU @index of VM @vmid from the calling vCPU until the host
+	 * must see something: vcpu_run's resume_data_0..2 in @resume, its
 	 * vcpu_state and state_data_0..2 in @out.  Returns a Gunyah error.
 	 * Sets *@exit_type (RM_EXIT_TYPE_*) when the guest has just stopped
 	 * itself, and leaves it at UINT32_MAX otherwise.  Called with the
@@ -130,8 +130,8 @@ struct gh_guest_ops {
 	 * runs.
 	 */
 	uint64_t (*vcpu_run)(void *ctx, void *vcpu, uint16_t vmid,
-			     const uint64_t resume[3], uint64_t out[4],
-			     uint32_t *exit_type);
+			     unsigned int index, const uint64_t resume[3],
+			     uint64_t out[4], uint32_t *exit_type);
 	/*
 	 * A doorbell call says vIRQ @virq (a GIC INTID) of VM @vmid must do
 	 * @action (never GH_VIRQ_NONE).  Called with the hypercall lock

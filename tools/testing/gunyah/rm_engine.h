@@ -178,8 +178,14 @@ void rm_engine_set_lose_rate(struct rm_engine *engine, double rate,
 			     uint64_t seed, const uint32_t *msg_ids,
 			     unsigned int nr_msg_ids);
 
-/* The VM whose vCPU capability is @capid, or 0 if there is none. */
-uint16_t rm_engine_vcpu_cap_vm(struct rm_engine *engine, uint64_t capid);
+/*
+ * The VM whose vCPU capability is @capid, or 0 if there is none; the
+ * vCPU's index (its cpu node's place in /cpus) in *@index unless NULL.
+ */
+uint16_t rm_engine_vcpu_cap_vm(struct rm_engine *engine, uint64_t capid,
+			       unsigned int *index);
+/* MPIDR_EL1 of vCPU @index of a VM the RM created. */
+uint64_t rm_engine_vcpu_mpidr(unsigned int index);
 /*
  * The doorbell whose owner capability is @capid, with its VM in *@vmid;
  * NULL if there is none.  Valid until the VM is reset.

@@ -908,20 +908,38 @@ bool rm_vm_handle(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
 	return true;
 }
 
-uint16_t rm_engine_vcpu_cap_vm(struct rm_engine *e, uint64_t capid)
+uint16_t rm_engine_vcpu_cap_vm(struct rm_engine *e, uint64_t capid,
+			       unsigned int *index)
 {
-	unsigned int i;
-
-	unsigned int j;
+	unsigned int i, j;
 
 	for (i = 0; i < RM_MAX_VMID; i++) {
 		if (!e->vms[i].exists || !e->vms[i].has_vcpu)
 			continue;
-		for (j = 0; j < e->vms[i].nr_vcpus; j++)
-			if (e->vms[i].vcpu_capids[j] == capid)
-				return e->vms[i].vmid;
+		for (j = 0; j < e->vms[i].nr_vcpus; j++) {
+			if (e->vms[i].vcpu_capids[j] != capid)
+				continue;
+			if (index)
+				*index = j;
+			return e->vms[i].vmid;
+		}
 	}
 	return 0;
+}
+
+/*
+ * vm_config.c handle_interrupt_controller() sets the vGIC's MPIDR mapping
+ * with gunyah_hyp_vgic_set_mpidr_mapping(vic, 0x7fff, 0, 8, 16, 24,
+ * false): a mask of Aff0 0xff and Aff1 0x7f, the index bits taken from
+ * bit 0 and bit 8 on, no MT; and hyp/vm/vgic/src/distrib.c
+ * vgic_set_mpidr_mapping() sets U only when the mask is 0.
+ * platform_cpu_map_index_to_mpidr() (hyp/platform/arm_generic) then gives
+ * vCPU @index this MPIDR_EL1, with its RES1 bit 31.
+ */
+uint64_t rm_engine_vcpu_mpidr(unsigned int index)
+{
+	return BIT_ULL(31) | (uint64_t)((index >> 8) & 0x7fu) << 8 |
+	       (index & 0xffu);
 }
 
 struct rm_doorbell *rm_engine_doorbell_cap(struct rm_engine *e,

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Secondary VMs: each is a sibling KVM VM on the same /dev/kvm, created at
- * RM START, whose one vCPU runs only when the primary VM asks with the
- * vcpu_run hypercall ("proxy scheduling"), on the calling vCPU's thread.
+ * RM START, whose vCPUs run only when the primary VM asks with the
+ * vcpu_run hypercall on their capabilities ("proxy scheduling"), each on
+ * the calling vCPU's thread.  Several primary vCPUs may run several vCPUs
+ * of one VM at once.
  *
  * What vcpu_run reports follows quic/gunyah-hypervisor (commit 36ca3a2):
  *   hyp/vm/vcpu_run/src/vcpu_run.c       hypercall_vcpu_run()
@@ -28,13 +30,18 @@
 #include "emu.h"
 #include "run_slice.h"
 
+/* MPIDR_EL1: op0 3, op1 0, CRn 0, CRm 0, op2 5 */
+#define SECONDARY_MPIDR_REG	ARM64_SYS_REG(3, 0, 0, 0, 5)
 /* The QEMU platform's VMMIO range of a secondary VM */
 #define SECONDARY_VMMIO_END	BIT_ULL(30)
 #define SECONDARY_KICK_SIGNAL	SIGUSR2
 /* The RM's VM info area (src/vm_creation/vm_creation_pv_time.c) */
 #define SECONDARY_INFO_SIZE	4096u
 
-/* Per primary-vCPU thread: the timer that bounds one vcpu_run. */
+/*
+ * Per primary-vCPU thread: the timer that bounds one vcpu_run.  A thread
+ * runs one secondary vCPU at a time, so this is also that vCPU's.
+ */
 static __thread timer_t kick_timer;
 static __thread bool kick_timer_made;
 static __thread struct kvm_run *kick_run;
@@ -103,55 +110,85 @@ static struct secondary *secondary_find(struct emu *emu, uint16_t vmid)
 	return NULL;
 }
 
-static int secondary_set_reg(struct secondary *sec, uint64_t id,
+static int secondary_set_reg(struct secondary_vcpu *v, uint64_t id,
 			     uint64_t value)
 {
 	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&value };
 
-	return ioctl(sec->vcpu_fd, KVM_SET_ONE_REG, &reg) ? -errno : 0;
+	return ioctl(v->fd, KVM_SET_ONE_REG, &reg) ? -errno : 0;
 }
 
 static void secondary_free(struct secondary *sec)
 {
+	unsigned int i;
+
 	if (sec->info_page && sec->info_page != MAP_FAILED)
 		munmap(sec->info_page, SECONDARY_INFO_SIZE);
-	if (sec->run && sec->run != MAP_FAILED)
-		munmap(sec->run, sec->run_size);
-	if (sec->vcpu_fd >= 0)
-		close(sec->vcpu_fd);
+	for (i = 0; i < RM_MAX_VCPUS; i++) {
+		struct secondary_vcpu *v = &sec->vcpus[i];
+
+		if (v->run && v->run != MAP_FAILED)
+			munmap(v->run, sec->run_size);
+		if (v->fd >= 0)
+			close(v->fd);
+	}
 	if (sec->vm_fd >= 0)
 		close(sec->vm_fd);
 	memset(sec, 0, sizeof(*sec));
 }
 
-static int secondary_create_vcpu(struct emu *emu, struct secondary *sec,
+/*
+ * vCPU @index, as the hypervisor makes it for the RM: its MPIDR from the
+ * vGIC's linear mapping (rm_engine_vcpu_mpidr()), which KVM's PSCI CPU_ON
+ * and vGIC redistributors go by; a boot vCPU starts at PC = base +
+ * image_offset with X0 = base + dt_offset (vm_firmware.c), the others
+ * wait powered off for a CPU_ON.
+ */
+static int secondary_create_vcpu(struct secondary *sec, unsigned int index,
 				 const struct rm_vm_boot *boot)
 {
+	struct secondary_vcpu *v = &sec->vcpus[index];
+	bool boots = boot->boot_vcpus & (1u << index);
 	struct kvm_vcpu_init init;
-	int size;
+	uint64_t mpidr = 0;
+	int err;
 
-	sec->vcpu_fd = ioctl(sec->vm_fd, KVM_CREATE_VCPU, 0);
-	if (sec->vcpu_fd < 0)
+	v->fd = ioctl(sec->vm_fd, KVM_CREATE_VCPU, index);
+	if (v->fd < 0)
 		return -errno;
-	size = ioctl(emu->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (size < (int)sizeof(struct kvm_run))
-		return -EINVAL;
-	sec->run_size = (size_t)size;
-	sec->run = mmap(NULL, sec->run_size, PROT_READ | PROT_WRITE,
-			MAP_SHARED, sec->vcpu_fd, 0);
-	if (sec->run == MAP_FAILED)
+	v->run = mmap(NULL, sec->run_size, PROT_READ | PROT_WRITE,
+		      MAP_SHARED, v->fd, 0);
+	if (v->run == MAP_FAILED)
 		return -errno;
 	if (ioctl(sec->vm_fd, KVM_ARM_PREFERRED_TARGET, &init))
 		return -errno;
-	/* PSCI 0.2: KVM serves the guest's SYSTEM_OFF as a system event. */
+	/*
+	 * PSCI 0.2: KVM serves the guest's CPU_ON, and its SYSTEM_OFF as a
+	 * system event.
+	 */
 	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
-	if (ioctl(sec->vcpu_fd, KVM_ARM_VCPU_INIT, &init))
+	if (!boots)
+		init.features[0] |= 1u << KVM_ARM_VCPU_POWER_OFF;
+	if (ioctl(v->fd, KVM_ARM_VCPU_INIT, &init))
 		return -errno;
-	/* vm_creation.c: PC = base + image_offset, X0 = base + dt_offset */
-	if (secondary_set_reg(sec, ARM64_CORE_REG(regs.pc), boot->pc) ||
-	    secondary_set_reg(sec, ARM64_CORE_REG(regs.regs[0]), boot->x0))
-		return -errno;
-	return 0;
+	err = secondary_set_reg(v, SECONDARY_MPIDR_REG,
+				rm_engine_vcpu_mpidr(index));
+	if (!err) {
+		struct kvm_one_reg reg = { .id = SECONDARY_MPIDR_REG,
+					   .addr = (uintptr_t)&mpidr };
+
+		/* Check that KVM took it: CPU_ON finds vCPUs by it. */
+		if (ioctl(v->fd, KVM_GET_ONE_REG, &reg))
+			err = -errno;
+		else if (mpidr != rm_engine_vcpu_mpidr(index))
+			err = -EINVAL;
+	}
+	if (!err && boots)
+		err = secondary_set_reg(v, ARM64_CORE_REG(regs.pc), boot->pc);
+	if (!err && boots)
+		err = secondary_set_reg(v, ARM64_CORE_REG(regs.regs[0]),
+					boot->x0);
+	return err;
 }
 
 /*
@@ -216,17 +253,25 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 	struct secondary *sec = NULL;
 	struct emu *emu = ctx;
 	unsigned int i;
-	int err;
+	int err, size;
 
 	for (i = 0; i < EMU_MAX_SECONDARIES && !sec; i++)
 		if (!emu->secondaries[i].used)
 			sec = &emu->secondaries[i];
 	if (!sec || boot->nr_regions + 1 > EMU_MAX_SECONDARY_SLOTS ||
+	    !boot->nr_vcpus || boot->nr_vcpus > RM_MAX_VCPUS ||
 	    secondary_find(emu, boot->vmid))
 		return -ENOSPC;
 	memset(sec, 0, sizeof(*sec));
 	sec->vm_fd = -1;
-	sec->vcpu_fd = -1;
+	for (i = 0; i < RM_MAX_VCPUS; i++)
+		sec->vcpus[i].fd = -1;
+	size = ioctl(emu->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (size < (int)sizeof(struct kvm_run)) {
+		err = -EINVAL;
+		goto fail;
+	}
+	sec->run_size = (size_t)size;
 	sec->vm_fd = ioctl(emu->kvm_fd, KVM_CREATE_VM, 0);
 	if (sec->vm_fd < 0) {
 		err = -errno;
@@ -265,14 +310,13 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 		if (err)
 			goto fail;
 	}
-	/*
-	 * Only the boot vCPU: the RM hands out one capability per vCPU, but
-	 * the others would only wait for a PSCI CPU_ON that needs them run
-	 * by proxy too; see emulator.rst.
-	 */
-	err = secondary_create_vcpu(emu, sec, boot);
-	if (err)
-		goto fail;
+	/* One vCPU per capability the RM handed out, in index order. */
+	for (i = 0; i < boot->nr_vcpus; i++) {
+		err = secondary_create_vcpu(sec, i, boot);
+		if (err)
+			goto fail;
+	}
+	sec->nr_vcpus = boot->nr_vcpus;
 	sec->used = true;
 	sec->vmid = boot->vmid;
 	return 0;
@@ -283,16 +327,43 @@ fail:
 	return err;
 }
 
-/* RM STOP: the vCPU never runs again. */
+/*
+ * Make every vcpu_run in progress on @sec return soon: its KVM_RUN ends
+ * with EINTR.  Called with emu->lock held.
+ */
+static void secondary_kick(struct secondary *sec)
+{
+	unsigned int i;
+
+	for (i = 0; i < sec->nr_vcpus; i++)
+		if (sec->vcpus[i].running &&
+		    !pthread_equal(sec->vcpus[i].caller, pthread_self()))
+			pthread_kill(sec->vcpus[i].caller,
+				     SECONDARY_KICK_SIGNAL);
+}
+
+static bool secondary_running(const struct secondary *sec)
+{
+	unsigned int i;
+
+	for (i = 0; i < sec->nr_vcpus; i++)
+		if (sec->vcpus[i].running)
+			return true;
+	return false;
+}
+
+/* RM STOP: no vCPU runs again. */
 void secondary_stop(void *ctx, uint16_t vmid)
 {
 	struct secondary *sec = secondary_find(ctx, vmid);
 
-	if (sec)
+	if (sec) {
 		sec->exited = true;
+		secondary_kick(sec);
+	}
 }
 
-/* RM RESET: wait for a running vcpu_run to return, then destroy. */
+/* RM RESET: wait for every vcpu_run in progress to return, then destroy. */
 void secondary_destroy(void *ctx, uint16_t vmid)
 {
 	struct secondary *sec;
@@ -300,9 +371,10 @@ void secondary_destroy(void *ctx, uint16_t vmid)
 
 	for (;;) {
 		sec = secondary_find(emu, vmid);
-		if (!sec || !sec->running)
+		if (!sec || !secondary_running(sec))
 			break;
 		sec->exited = true;
+		secondary_kick(sec);
 		pthread_cond_wait(&emu->secondary_idle, &emu->lock);
 	}
 	if (sec)
@@ -310,45 +382,62 @@ void secondary_destroy(void *ctx, uint16_t vmid)
 }
 
 /* An access outside VMMIO and RAM: an external abort, as Gunyah gives. */
-static int secondary_abort(struct emu *emu, struct secondary *sec)
+static int secondary_abort(struct emu *emu, struct secondary_vcpu *v)
 {
 	struct kvm_vcpu_events events;
 
 	counter_add(&emu->counters, "secondary_aborts", 1);
 	memset(&events, 0, sizeof(events));
 	events.exception.ext_dabt_pending = 1;
-	return ioctl(sec->vcpu_fd, KVM_SET_VCPU_EVENTS, &events) ? -errno : 0;
+	return ioctl(v->fd, KVM_SET_VCPU_EVENTS, &events) ? -errno : 0;
 }
 
-/*
- * Run until an exit the host must see.  Returns true for such an exit
- * with @out filled in, false for a preemption by the slice timer.
- */
-static bool secondary_run_once(struct emu *emu, struct secondary *sec,
-			       uint64_t out[4], uint32_t *exit_type)
+/* Is the vCPU powered off (never started, or after PSCI CPU_OFF)? */
+static bool secondary_vcpu_off(struct secondary_vcpu *v)
 {
-	struct kvm_run *run = sec->run;
+	struct kvm_mp_state mp;
+
+	return !ioctl(v->fd, KVM_GET_MP_STATE, &mp) &&
+	       mp.mp_state == KVM_MP_STATE_STOPPED;
+}
+
+enum secondary_run_result {
+	SECONDARY_PREEMPTED,	/* the slice ended, or a kick */
+	SECONDARY_EVENT,	/* @out says what the host must see */
+	SECONDARY_EXIT,		/* PSCI SYSTEM_OFF or SYSTEM_RESET */
+};
+
+/*
+ * Run vCPU @v until an exit the host must see, without emu->lock: it
+ * touches nothing shared but @v's own state.
+ */
+static enum secondary_run_result
+secondary_run_once(struct emu *emu, struct secondary *sec,
+		   struct secondary_vcpu *v, uint64_t out[4],
+		   uint32_t *exit_type)
+{
+	struct kvm_run *run = v->run;
 	uint64_t value = 0;
 	int err;
 
 	/* The kick timer, armed by our caller, bounds all of this. */
 	for (;;) {
-		if (ioctl(sec->vcpu_fd, KVM_RUN, 0) < 0) {
+		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			err = -errno;
 			if (err == -EINTR || err == -EAGAIN)
-				return false;
+				return SECONDARY_PREEMPTED;
 			fprintf(stderr, "gunyah-emu: VM %u KVM_RUN: %s\n",
 				sec->vmid, strerror(-err));
 			out[0] = GH_VCPU_STATE_FAULT;
-			return true;
+			return SECONDARY_EVENT;
 		}
 		switch (run->exit_reason) {
 		case KVM_EXIT_MMIO:
 			if (run->mmio.phys_addr >= SECONDARY_VMMIO_END ||
 			    run->mmio.len > 8) {
-				if (secondary_abort(emu, sec)) {
+				if (secondary_abort(emu, v)) {
 					out[0] = GH_VCPU_STATE_FAULT;
-					return true;
+					return SECONDARY_EVENT;
 				}
 				continue;
 			}
@@ -361,26 +450,22 @@ static bool secondary_run_once(struct emu *emu, struct secondary *sec,
 				out[3] = value;
 			} else {
 				out[0] = GH_VCPU_STATE_VMMIO_READ;
-				sec->mmio_read = true;
+				v->mmio_read = true;
 			}
-			return true;
+			return SECONDARY_EVENT;
 		case KVM_EXIT_SYSTEM_EVENT:
-			counter_add(&emu->counters, "secondary_powered_off", 1);
-			sec->exited = true;
 			*exit_type = run->system_event.type ==
 				     KVM_SYSTEM_EVENT_SHUTDOWN ?
 				     RM_EXIT_TYPE_PLATFORM_OFF :
 				     RM_EXIT_TYPE_PLATFORM_RESET;
-			out[0] = GH_VCPU_STATE_POWERED_OFF;
-			out[1] = GH_VCPU_POWEROFF_EXITED;
-			return true;
+			return SECONDARY_EXIT;
 		case KVM_EXIT_INTR:
-			return false;
+			return SECONDARY_PREEMPTED;
 		default:
 			fprintf(stderr, "gunyah-emu: VM %u: KVM exit %u\n",
 				sec->vmid, run->exit_reason);
 			out[0] = GH_VCPU_STATE_FAULT;
-			return true;
+			return SECONDARY_EVENT;
 		}
 	}
 }
@@ -419,24 +504,36 @@ static uint64_t secondary_slice_ns(struct vcpu *caller)
  */
 void secondary_wake_callers(struct emu *emu)
 {
-	unsigned int i;
+	unsigned int i, j;
 
 	for (i = 0; i < EMU_MAX_SECONDARIES; i++) {
 		struct secondary *sec = &emu->secondaries[i];
 
-		if (sec->used && sec->running)
-			pthread_kill(sec->caller, SECONDARY_KICK_SIGNAL);
+		for (j = 0; sec->used && j < sec->nr_vcpus; j++)
+			if (sec->vcpus[j].running)
+				pthread_kill(sec->vcpus[j].caller,
+					     SECONDARY_KICK_SIGNAL);
 	}
 }
 
+/* vcpu_run_check() of a vCPU that exited for good: powered off, exited */
+static uint64_t secondary_exited(uint64_t out[4])
+{
+	out[0] = GH_VCPU_STATE_POWERED_OFF;
+	out[1] = GH_VCPU_POWEROFF_EXITED;
+	return GH_OK;
+}
+
 uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
-			    const uint64_t resume[3], uint64_t out[4],
-			    uint32_t *exit_type)
+			    unsigned int index, const uint64_t resume[3],
+			    uint64_t out[4], uint32_t *exit_type)
 {
 	struct secondary *sec = secondary_find(ctx, vmid);
+	enum secondary_run_result result;
+	struct secondary_vcpu *v;
 	struct emu *emu = ctx;
+	uint32_t type = UINT32_MAX;
 	uint64_t slice_ns;
-	bool event;
 
 	memset(out, 0, 4 * sizeof(*out));
 	if (!sec) {
@@ -444,18 +541,27 @@ uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 		out[0] = GH_VCPU_STATE_POWERED_OFF;
 		return GH_OK;
 	}
+	if (index >= sec->nr_vcpus)
+		return GH_ERROR_ARGUMENT_INVALID;
+	v = &sec->vcpus[index];
 	/* hypercall_vcpu_run(): another caller is running it */
-	if (sec->running)
+	if (v->running)
 		return GH_ERROR_BUSY;
-	if (sec->exited) {
+	if (sec->exited)
+		return secondary_exited(out);
+	/*
+	 * A vCPU not started yet, or stopped by CPU_OFF: KVM_RUN would only
+	 * wait for a CPU_ON; the hypervisor reports it powered off, not
+	 * exited (vcpu_run_poweroff_flags 0).
+	 */
+	if (secondary_vcpu_off(v)) {
 		out[0] = GH_VCPU_STATE_POWERED_OFF;
-		out[1] = GH_VCPU_POWEROFF_EXITED;
 		return GH_OK;
 	}
-	if (sec->mmio_read) {
+	if (v->mmio_read) {
 		/* resume_data_0 is the value the vmmio_read asked for. */
-		memcpy(sec->run->mmio.data, &resume[0], sizeof(resume[0]));
-		sec->mmio_read = false;
+		memcpy(v->run->mmio.data, &resume[0], sizeof(resume[0]));
+		v->mmio_read = false;
 	}
 	slice_ns = secondary_slice_ns(vcpu);
 	if (!slice_ns) {
@@ -466,26 +572,52 @@ uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 	}
 	/*
 	 * Arm before others can see us running: a wakeup from
-	 * secondary_wake_callers() then always finds the kvm_run to stop.
+	 * secondary_wake_callers() or secondary_kick() then always finds
+	 * the kvm_run to stop.
 	 */
-	if (kick_arm(sec->run, slice_ns)) {
+	if (kick_arm(v->run, slice_ns)) {
 		out[0] = GH_VCPU_STATE_FAULT;
 		return GH_OK;
 	}
-	sec->running = true;
-	sec->caller = pthread_self();
+	v->running = true;
+	v->caller = pthread_self();
 	pthread_mutex_unlock(&emu->lock);
-	event = secondary_run_once(emu, sec, out, exit_type);
+	result = secondary_run_once(emu, sec, v, out, &type);
 	pthread_mutex_lock(&emu->lock);
-	kick_disarm(sec->run);
-	sec->running = false;
+	kick_disarm(v->run);
+	v->running = false;
 	pthread_cond_broadcast(&emu->secondary_idle);
-	if (event) {
+	switch (result) {
+	case SECONDARY_EVENT:
 		counter_add(&emu->counters, "secondary_vcpu_runs", 1);
-	} else {
-		/* Preempted: still runnable, as hypercall_vcpu_run() says. */
-		counter_add(&emu->counters, "secondary_vcpu_preemptions", 1);
-		out[0] = GH_VCPU_STATE_READY;
+		return GH_OK;
+	case SECONDARY_EXIT:
+		/*
+		 * A guest's SYSTEM_OFF or SYSTEM_RESET on any vCPU ends the
+		 * VM: every vCPU is powered off for good, and the RM hears
+		 * of it once.  Others still running are sent back.
+		 */
+		counter_add(&emu->counters, "secondary_vcpu_runs", 1);
+		if (!sec->exited) {
+			counter_add(&emu->counters, "secondary_powered_off",
+				    1);
+			sec->exited = true;
+			*exit_type = type;
+			secondary_kick(sec);
+		}
+		return secondary_exited(out);
+	case SECONDARY_PREEMPTED:
+		break;
 	}
+	if (sec->exited)
+		return secondary_exited(out);
+	if (secondary_vcpu_off(v)) {
+		/* It ran a CPU_OFF: powered off, not exited. */
+		out[0] = GH_VCPU_STATE_POWERED_OFF;
+		return GH_OK;
+	}
+	/* Preempted: still runnable, as hypercall_vcpu_run() says. */
+	counter_add(&emu->counters, "secondary_vcpu_preemptions", 1);
+	out[0] = GH_VCPU_STATE_READY;
 	return GH_OK;
 }

@@ -54,15 +54,16 @@ static void call(uint64_t *regs, uint64_t fn, uint64_t a1, uint64_t a2,
 	gh_hyp_call(&hyp, NULL, regs);
 }
 
-static unsigned int runs;
+static unsigned int runs, last_index;
 static uint64_t last_resume0;
 
 /* A vCPU that makes one vmmio_write, then powers itself off. */
 static uint64_t fake_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
-			      const uint64_t resume[3], uint64_t out[4],
-			      uint32_t *exit_type)
+			      unsigned int index, const uint64_t resume[3],
+			      uint64_t out[4], uint32_t *exit_type)
 {
 	last_resume0 = resume[0];
+	last_index = index;
 	if (runs++ == 0) {
 		out[0] = GH_VCPU_STATE_VMMIO_WRITE;
 		out[1] = 0x1000;
@@ -139,7 +140,8 @@ static void test_vcpu_run(void)
 	tap_ok(regs[0] == GH_OK && regs[1] == GH_VCPU_STATE_VMMIO_WRITE &&
 	       regs[2] == 0x1000 && regs[3] == 4 && regs[4] == 0xab,
 	       "vcpu_run returns state and data in x1..x4");
-	tap_eq(last_resume0, 0x55, "resume_data_0 reaches the vCPU");
+	tap_ok(last_resume0 == 0x55 && last_index == 0,
+	       "resume_data_0 reaches the vCPU, vCPU 0 of the VM");
 	call(regs, GH_FN_HYPERCALL(GH_HVC_VCPU_RUN), cap, 0, 0, 0);
 	tap_ok(regs[0] == GH_OK && regs[1] == GH_VCPU_STATE_POWERED_OFF &&
 	       regs[2] == GH_VCPU_POWEROFF_EXITED,
@@ -180,7 +182,7 @@ static int virq_action(uint32_t virq)
  */
 static void test_doorbell_calls(void)
 {
-	struct rm_test_config config = { .base = 0x80000000ull,
+	struct rm_test_config config = { .base = 0x80000000ull, .nr_cpus = 2,
 					 .nr_doorbells = 2 };
 	uint64_t regs[8], db0, db1, vcpu;
 
@@ -189,11 +191,14 @@ static void test_doorbell_calls(void)
 		.irq = { 0, 5, 4 } };
 	config.db[1] = (struct rm_test_doorbell){ .label = 9,
 		.nr_irq_cells = 3, .irq = { 0, 6, 1 } };
-	tap_eq(init_vm(0x81, 80, &config), RM_OK, "a VM with two doorbells");
-	vcpu = get_le32(t.reply + 4 + 12);
-	db0 = get_le32(t.reply + 4 + 44 + 12);
-	db1 = get_le32(t.reply + 4 + 88 + 12);
+	tap_eq(init_vm(0x81, 80, &config), RM_OK,
+	       "a VM with two vCPUs and two doorbells");
+	vcpu = get_le32(t.reply + 4 + 44 + 12);
+	db0 = get_le32(t.reply + 4 + 88 + 12);
+	db1 = get_le32(t.reply + 4 + 132 + 12);
 	nr_virq_log = 0;
+	call(regs, GH_FN_HYPERCALL(GH_HVC_VCPU_RUN), vcpu, 0, 0, 0);
+	tap_eq(last_index, 1, "vcpu_run on the second vCPU cap runs vCPU 1");
 
 	call(regs, GH_FN_HYPERCALL(GH_HVC_DOORBELL_SEND), db0, 0x1, 0, 0);
 	tap_ok(regs[0] == GH_OK && regs[1] == 0,

@@ -158,9 +158,9 @@ static void test_lifecycle(void)
 	tap_ok(vcpu_cap >= 0x100 && get_le32(t.reply + 28) >= 40 &&
 	       get_le32(t.reply + 28) <= 95,
 	       "with a capability ID and a wakeup vIRQ (SPI INTID)");
-	tap_eq(rm_engine_vcpu_cap_vm(t.rm, vcpu_cap), 0x80,
+	tap_eq(rm_engine_vcpu_cap_vm(t.rm, vcpu_cap, NULL), 0x80,
 	       "the vCPU capability names the VM");
-	tap_eq(rm_engine_vcpu_cap_vm(t.rm, 0x11), 0, "a queue cap names none");
+	tap_eq(rm_engine_vcpu_cap_vm(t.rm, 0x11, NULL), 0, "a queue cap names none");
 	tap_eq(vm_op(&t, 0x80, RM_VM_GET_HYP_RESOURCES, 0x80), RM_OK,
 	       "GET_HYP_RESOURCES by a non-owner");
 	tap_eq(get_le32(t.reply), 0, "lists no vCPU");
@@ -219,7 +219,7 @@ static void test_lifecycle(void)
 	tap_eq(t.vm_stops, 1, "STOP stops the VM's vCPU");
 	tap_eq(reset_vm(&t, 0x80), RM_OK, "RESET");
 	tap_eq(t.vm_destroys, 1, "RESET destroys the VM");
-	tap_eq(rm_engine_vcpu_cap_vm(t.rm, vcpu_cap), 0,
+	tap_eq(rm_engine_vcpu_cap_vm(t.rm, vcpu_cap, NULL), 0,
 	       "and its vCPU capability");
 	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, image, 0), RM_OK,
 	       "after RESET the image parcel can be reclaimed");
@@ -419,6 +419,14 @@ static void test_config_start(void)
 	       get_le32(t.reply + 4 + 8) == 0 &&
 	       get_le32(t.reply + 4 + 44 + 8) == 1,
 	       "two cpu nodes: two VIRTUAL_CPU resources, labels 0 and 1");
+	{
+		unsigned int index = 0;
+
+		tap_ok(rm_engine_vcpu_cap_vm(t.rm,
+					     get_le32(t.reply + 4 + 44 + 12),
+					     &index) == 0x80 && index == 1,
+		       "the second vCPU capability is vCPU 1 of the VM");
+	}
 	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_OK, "START works");
 	tap_ok(t.last_boot.nr_vcpus == 2 && t.last_boot.boot_vcpus == 0x1 &&
 	       t.last_boot.has_psci &&
@@ -609,7 +617,7 @@ static void test_doorbells(void)
 	       !rm_engine_doorbell_cap(t.rm, get_le32(res_entry(&t, 0) + 12),
 				       &vmid),
 	       "found by vIRQ; a vCPU cap or an unknown one is no doorbell");
-	tap_eq(rm_engine_vcpu_cap_vm(t.rm, cap0), 0,
+	tap_eq(rm_engine_vcpu_cap_vm(t.rm, cap0, NULL), 0,
 	       "and a doorbell cap is no vCPU");
 	vm_op(&t, 0x80, RM_VM_GET_HYP_RESOURCES, 0x80);
 	tap_eq(get_le32(t.reply), 0, "a non-owner gets no doorbell");
@@ -686,6 +694,17 @@ static void test_doorbells(void)
 	rm_test_fini(&t);
 }
 
+/* The linear mapping handle_interrupt_controller() asks of the vGIC */
+static void test_mpidr(void)
+{
+	tap_eq(rm_engine_vcpu_mpidr(0), 0x80000000ull, "vCPU 0: MPIDR 0x80000000");
+	tap_eq(rm_engine_vcpu_mpidr(7), 0x80000007ull, "vCPU 7: Aff0 7");
+	tap_eq(rm_engine_vcpu_mpidr(0x1ff), 0x800001ffull,
+	       "vCPU 0x1ff: Aff1 1, Aff0 0xff");
+	tap_eq(rm_engine_vcpu_mpidr(0x8000), 0x80000000ull,
+	       "index bits above Aff1's 7 are masked away");
+}
+
 int main(void)
 {
 	test_allocate();
@@ -696,5 +715,6 @@ int main(void)
 	test_config_start();
 	test_config_parcels();
 	test_doorbells();
+	test_mpidr();
 	return tap_done();
 }
