@@ -48,6 +48,7 @@ struct secondary {
 	bool used;
 	uint16_t vmid;
 	int vm_fd;
+	int gic_fd;		/* its vGICv3 */
 	size_t run_size;
 	unsigned int nr_vcpus;
 	struct secondary_vcpu vcpus[RM_MAX_VCPUS];

@@ -37,6 +37,17 @@
 #define SECONDARY_KICK_SIGNAL	SIGUSR2
 /* The RM's VM info area (src/vm_creation/vm_creation_pv_time.c) */
 #define SECONDARY_INFO_SIZE	4096u
+/*
+ * INTIDs of a secondary's vGIC, private ones included.  The RM configures
+ * it with vic_configure(vic, cores, GIC_SPI_NUM = 988, ...)
+ * (vm_config.c handle_interrupt_controller(), include/vm_creation.h), and
+ * the hypervisor's vGIC reports GICD_TYPER.ITLinesNumber =
+ * align_up(GIC_SPI_NUM, 32) / 32 = 31 (hyp/vm/vgic/src/vdevice.c): 1024
+ * INTIDs, SPIs up to 1019 usable.  KVM takes at most 992, a multiple of 32
+ * not above 1023 (KVM_DEV_ARM_VGIC_GRP_NR_IRQS), so SPIs 992 to 1019
+ * cannot be had.
+ */
+#define SECONDARY_NR_IRQS	992u
 
 /*
  * Per primary-vCPU thread: the timer that bounds one vcpu_run.  A thread
@@ -132,9 +143,55 @@ static void secondary_free(struct secondary *sec)
 		if (v->fd >= 0)
 			close(v->fd);
 	}
+	if (sec->gic_fd >= 0)
+		close(sec->gic_fd);
 	if (sec->vm_fd >= 0)
 		close(sec->vm_fd);
 	memset(sec, 0, sizeof(*sec));
+}
+
+static int secondary_gic_attr(struct secondary *sec, uint32_t group,
+			      uint64_t attr, const void *value)
+{
+	struct kvm_device_attr a = {
+		.group = group,
+		.attr = attr,
+		.addr = (uintptr_t)value,
+	};
+
+	return ioctl(sec->gic_fd, KVM_SET_DEVICE_ATTR, &a) ? -errno : 0;
+}
+
+/*
+ * Gunyah's vGICv3, emulated inside the hypervisor, at the addresses the RM
+ * chose (the GIC node's reg, or its own): KVM's in-kernel vGICv3 laid out
+ * the same way, GICD 64 KiB and one redistributor region of 128 KiB per
+ * vCPU, so the guest's accesses there never reach the host.  KVM wants
+ * every vCPU made before CTRL_INIT.
+ */
+static int secondary_make_vgic(struct secondary *sec,
+			       const struct rm_vm_boot *boot)
+{
+	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+	uint64_t dist = boot->gicd_base, redist = boot->gicr_base;
+	uint32_t nr_irqs = SECONDARY_NR_IRQS;
+	int err;
+
+	if (ioctl(sec->vm_fd, KVM_CREATE_DEVICE, &dev))
+		return -errno;
+	sec->gic_fd = (int)dev.fd;
+	err = secondary_gic_attr(sec, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0,
+				 &nr_irqs);
+	if (!err)
+		err = secondary_gic_attr(sec, KVM_DEV_ARM_VGIC_GRP_ADDR,
+					 KVM_VGIC_V3_ADDR_TYPE_DIST, &dist);
+	if (!err)
+		err = secondary_gic_attr(sec, KVM_DEV_ARM_VGIC_GRP_ADDR,
+					 KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist);
+	if (!err)
+		err = secondary_gic_attr(sec, KVM_DEV_ARM_VGIC_GRP_CTRL,
+					 KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
+	return err;
 }
 
 /*
@@ -264,6 +321,7 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 		return -ENOSPC;
 	memset(sec, 0, sizeof(*sec));
 	sec->vm_fd = -1;
+	sec->gic_fd = -1;
 	for (i = 0; i < RM_MAX_VCPUS; i++)
 		sec->vcpus[i].fd = -1;
 	size = ioctl(emu->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
@@ -316,6 +374,9 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 		if (err)
 			goto fail;
 	}
+	err = secondary_make_vgic(sec, boot);
+	if (err)
+		goto fail;
 	sec->nr_vcpus = boot->nr_vcpus;
 	sec->used = true;
 	sec->vmid = boot->vmid;
