@@ -43,6 +43,18 @@ struct secondary_vcpu {
 	bool mmio_read;		/* a vmmio_read awaits its value */
 };
 
+/*
+ * A doorbell's vIRQ in a secondary VM: an irqfd on its SPI, only for the
+ * resampler, which lowers the line and signals @resample_fd when the guest
+ * EOIs the level-triggered interrupt.  The line is raised with
+ * KVM_IRQ_LINE.
+ */
+struct secondary_doorbell {
+	uint32_t virq;		/* GIC INTID */
+	int trigger_fd;		/* the irqfd's eventfd, never written */
+	int resample_fd;
+};
+
 /* A secondary VM: a sibling KVM VM, its vCPUs run by vcpu_run. */
 struct secondary {
 	bool used;
@@ -54,6 +66,8 @@ struct secondary {
 	struct secondary_vcpu vcpus[RM_MAX_VCPUS];
 	bool exited;		/* powered off for good, or stopped */
 	void *info_page;	/* the zero page behind the RM's info area */
+	unsigned int nr_doorbells;
+	struct secondary_doorbell doorbells[RM_MAX_DOORBELLS];
 };
 
 struct emu_fail_rule {
@@ -129,6 +143,8 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot);
 void secondary_stop(void *ctx, uint16_t vmid);
 void secondary_destroy(void *ctx, uint16_t vmid);
 void secondary_wake_callers(struct emu *emu);
+void secondary_doorbell_virq(void *ctx, uint16_t vmid, uint32_t virq,
+			     enum gh_virq_action action);
 uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 			    unsigned int index, const uint64_t resume[3],
 			    uint64_t out[4], uint32_t *exit_type);

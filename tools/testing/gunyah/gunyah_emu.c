@@ -531,6 +531,7 @@ int main(int argc, char **argv)
 		"vm_started", "secondary_vcpu_runs", "secondary_vmmio_exits",
 		"secondary_powered_off", "rm_remap_failures", "rm_fatal",
 		"rm_replies_lost", "sgl_entries_large", "parcels_appended",
+		"doorbell_sends",
 	};
 	struct emu *emu = &the_emu;
 	struct rm_engine_config rm_config;
@@ -552,6 +553,7 @@ int main(int argc, char **argv)
 		.copy_to_va = guest_copy_to_va,
 		.raise_irq = gh_raise_irq,
 		.vcpu_run = secondary_vcpu_run,
+		.doorbell_virq = secondary_doorbell_virq,
 	};
 	struct kvm_userspace_memory_region region = { 0 };
 	pthread_condattr_t cattr;

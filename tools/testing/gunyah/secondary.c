@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -142,6 +143,12 @@ static void secondary_free(struct secondary *sec)
 			munmap(v->run, sec->run_size);
 		if (v->fd >= 0)
 			close(v->fd);
+	}
+	for (i = 0; i < RM_MAX_DOORBELLS; i++) {
+		if (sec->doorbells[i].trigger_fd >= 0)
+			close(sec->doorbells[i].trigger_fd);
+		if (sec->doorbells[i].resample_fd >= 0)
+			close(sec->doorbells[i].resample_fd);
 	}
 	if (sec->gic_fd >= 0)
 		close(sec->gic_fd);
@@ -303,6 +310,107 @@ static int secondary_deny_psci(struct secondary *sec)
 	return 0;
 }
 
+/* Raise or lower the vIRQ line of SPI INTID @virq of @sec. */
+static void secondary_virq_line(struct emu *emu, struct secondary *sec,
+				uint32_t virq, bool level)
+{
+	struct kvm_irq_level irq = {
+		.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | virq,
+		.level = level,
+	};
+
+	if (ioctl(sec->vm_fd, KVM_IRQ_LINE, &irq)) {
+		fprintf(stderr, "gunyah-emu: VM %u KVM_IRQ_LINE %u: %s\n",
+			sec->vmid, virq, strerror(errno));
+		return;
+	}
+	counter_add(&emu->counters, level ? "secondary_doorbell_raises" :
+					    "secondary_doorbell_clears", 1);
+}
+
+/*
+ * The doorbells' vIRQs.  vic_bind_shared() binds each to its SPI of the
+ * VM's vGIC; here each SPI gets an irqfd with a resampler, whose only job
+ * is to tell us of the guest's EOI of a level-triggered SPI (see
+ * secondary_resample()).  A vIRQ asserted before START is pending now.
+ */
+static int secondary_bind_doorbells(struct emu *emu, struct secondary *sec,
+				    const struct rm_vm_boot *boot)
+{
+	unsigned int i;
+
+	for (i = 0; i < boot->nr_doorbells; i++) {
+		struct secondary_doorbell *d = &sec->doorbells[i];
+		struct kvm_irqfd irqfd = { .flags = KVM_IRQFD_FLAG_RESAMPLE };
+
+		d->virq = boot->doorbells[i].virq;
+		if (d->virq < 32 || d->virq >= SECONDARY_NR_IRQS) {
+			fprintf(stderr,
+				"gunyah-emu: VM %u: KVM's vGIC has no SPI %u\n",
+				sec->vmid, d->virq);
+			return -ERANGE;
+		}
+		d->trigger_fd = eventfd(0, EFD_CLOEXEC);
+		d->resample_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (d->trigger_fd < 0 || d->resample_fd < 0)
+			return -errno;
+		irqfd.fd = (uint32_t)d->trigger_fd;
+		irqfd.resamplefd = (uint32_t)d->resample_fd;
+		/* KVM's default routing: GSI n is SPI INTID n + 32. */
+		irqfd.gsi = d->virq - 32;
+		if (ioctl(sec->vm_fd, KVM_IRQFD, &irqfd))
+			return -errno;
+		sec->nr_doorbells = i + 1;
+	}
+	for (i = 0; i < boot->nr_doorbells; i++)
+		if (boot->doorbells[i].state.asserted)
+			secondary_virq_line(emu, sec, sec->doorbells[i].virq,
+					    true);
+	return 0;
+}
+
+/*
+ * The guest EOIed a level-triggered doorbell vIRQ, and KVM's resampler
+ * lowered its line: ask the doorbell, as the vGIC asks
+ * doorbell_handle_virq_check_pending(), whether the assertion still
+ * holds, and if so raise the line again.  Called with emu->lock held when
+ * a vcpu_run of the VM starts and when it ends, so a re-assertion waits
+ * for the next of those, where the hypervisor makes it at once.
+ */
+static void secondary_resample(struct emu *emu, struct secondary *sec)
+{
+	struct rm_doorbell *db;
+	unsigned int i;
+	uint64_t count;
+
+	for (i = 0; i < sec->nr_doorbells; i++) {
+		struct secondary_doorbell *d = &sec->doorbells[i];
+
+		if (read(d->resample_fd, &count, sizeof(count)) !=
+		    sizeof(count))
+			continue;
+		db = rm_engine_doorbell_virq(emu->rm, sec->vmid, d->virq);
+		if (db && gh_doorbell_check_pending(&db->state))
+			secondary_virq_line(emu, sec, d->virq, true);
+	}
+}
+
+/*
+ * gh_guest_ops.doorbell_virq: a doorbell call on VM @vmid's doorbell.  An
+ * assertion, edge or level, raises the line until the guest's EOI (or,
+ * for an SPI the guest configured edge-triggered, makes it pending once);
+ * a clear lowers it.  Before START there is no line: the doorbell's
+ * state carries the assertion to secondary_bind_doorbells().
+ */
+void secondary_doorbell_virq(void *ctx, uint16_t vmid, uint32_t virq,
+			     enum gh_virq_action action)
+{
+	struct secondary *sec = secondary_find(ctx, vmid);
+
+	if (sec && action != GH_VIRQ_NONE)
+		secondary_virq_line(ctx, sec, virq, action != GH_VIRQ_CLEAR);
+}
+
 /* RM START: called with emu->lock held. */
 int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 {
@@ -324,6 +432,10 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 	sec->gic_fd = -1;
 	for (i = 0; i < RM_MAX_VCPUS; i++)
 		sec->vcpus[i].fd = -1;
+	for (i = 0; i < RM_MAX_DOORBELLS; i++) {
+		sec->doorbells[i].trigger_fd = -1;
+		sec->doorbells[i].resample_fd = -1;
+	}
 	size = ioctl(emu->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (size < (int)sizeof(struct kvm_run)) {
 		err = -EINVAL;
@@ -375,6 +487,8 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 			goto fail;
 	}
 	err = secondary_make_vgic(sec, boot);
+	if (!err)
+		err = secondary_bind_doorbells(emu, sec, boot);
 	if (err)
 		goto fail;
 	sec->nr_vcpus = boot->nr_vcpus;
@@ -610,6 +724,7 @@ uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 		return GH_ERROR_BUSY;
 	if (sec->exited)
 		return secondary_exited(out);
+	secondary_resample(emu, sec);
 	/*
 	 * A vCPU not started yet, or stopped by CPU_OFF: KVM_RUN would only
 	 * wait for a CPU_ON; the hypervisor reports it powered off, not
@@ -648,6 +763,7 @@ uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 	kick_disarm(v->run);
 	v->running = false;
 	pthread_cond_broadcast(&emu->secondary_idle);
+	secondary_resample(emu, sec);
 	switch (result) {
 	case SECONDARY_EVENT:
 		counter_add(&emu->counters, "secondary_vcpu_runs", 1);
