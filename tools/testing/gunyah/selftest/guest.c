@@ -22,12 +22,17 @@
 #define FN_MSGQ_SEND	0xc600801bul
 #define FN_MSGQ_RECV	0xc600801cul
 #define FN_VCPU_RUN	0xc6008065ul
+#define FN_DB_SEND	0xc6008012ul
+#define FN_DB_RECEIVE	0xc6008013ul
+#define FN_DB_RESET	0xc6008014ul
+#define FN_DB_MASK	0xc6008015ul
 #define FN_SYSTEM_OFF	0x84000008ul
 #define FN_SYSTEM_RESET	0x84000009ul
 #define RM_TX_CAPID	0x10ul	/* see the device tree gunyah-emu builds */
 #define RM_RX_CAPID	0x11ul
 #define GH_ADDR_INVALID	22ul
 #define GH_CAP_NULL	50ul
+#define GH_WRONG_TYPE	52ul
 #define VCPU_READY	0u
 #define VCPU_POWERED_OFF 2u
 #define VCPU_VMMIO_READ	4u
@@ -393,7 +398,14 @@ static void dtb_u32(struct dtb *d, const char *name, uint32_t value)
 }
 
 /*
- * The secondary VM's config DT, one the real RM accepts (see
+ * The doorbell of the two-vCPU VM (@smp below): its label, and its SPI,
+ * INTID 37, level-triggered.
+ */
+#define DB_LABEL	0x17u
+#define DB_SPI		5u
+
+/*
+ * The secondary VMs' config DT, one the real RM accepts (see
  * Documentation/virt/gunyah/emulator.rst):
  *   / { #address-cells = <2>; #size-cells = <2>; interrupt-parent = <1>;
  *     gunyah-vm-config { image-name = "selftest";
@@ -406,10 +418,15 @@ static void dtb_u32(struct dtb *d, const char *name, uint32_t value)
  *     chosen { };
  *     psci { compatible = "arm,psci-1.0"; method = "hvc"; }; };
  * /gunyah-vm-config comes first: the RM's DT walker reads every child of
- * / with the cells of the first one.
+ * / with the cells of the first one.  With @smp there is a second cpu,
+ * cpu@1 { ...; enable-method = "psci"; }, and a doorbell:
+ *   gunyah-vm-config { ... vdevices { doorbell-0 {
+ *     vdevice-type = "doorbell"; peer-default; source-can-clear;
+ *     qcom,label = <DB_LABEL>; interrupts = <0 DB_SPI 4>; }; }; };
  */
-static uint32_t build_config_dt(uint8_t *out)
+static uint32_t build_config_dt(uint8_t *out, int smp)
 {
+	static const uint32_t db_irq[] = { 0, DB_SPI, 4 };
 	static const uint32_t gic_reg[] = { 0, 0x08000000, 0, 0x10000,
 					    0, 0x080a0000, 0, 0xf60000 };
 	static const uint32_t base[] = { 0, (uint32_t)VM_BASE };
@@ -428,6 +445,17 @@ static uint32_t build_config_dt(uint8_t *out)
 	dtb_begin(&d, "vcpus");
 	dtb_prop(&d, "affinity", "proxy", 6);
 	dtb_word(&d, 2);
+	if (smp) {
+		dtb_begin(&d, "vdevices");
+		dtb_begin(&d, "doorbell-0");
+		dtb_prop(&d, "vdevice-type", "doorbell", 9);
+		dtb_prop(&d, "peer-default", "", 0);
+		dtb_prop(&d, "source-can-clear", "", 0);
+		dtb_u32(&d, "qcom,label", DB_LABEL);
+		dtb_cells(&d, "interrupts", db_irq, 3);
+		dtb_word(&d, 2);
+		dtb_word(&d, 2);
+	}
 	dtb_word(&d, 2);
 	dtb_begin(&d, "cpus");
 	dtb_u32(&d, "#address-cells", 1);
@@ -436,6 +464,13 @@ static uint32_t build_config_dt(uint8_t *out)
 	dtb_prop(&d, "device_type", "cpu", 4);
 	dtb_u32(&d, "reg", 0);
 	dtb_word(&d, 2);
+	if (smp) {
+		dtb_begin(&d, "cpu@1");
+		dtb_prop(&d, "device_type", "cpu", 4);
+		dtb_u32(&d, "reg", 1);
+		dtb_prop(&d, "enable-method", "psci", 5);
+		dtb_word(&d, 2);
+	}
 	dtb_word(&d, 2);
 	dtb_begin(&d, "intc@8000000");
 	dtb_prop(&d, "compatible", "arm,gic-v3", 11);
@@ -492,7 +527,7 @@ static void secondary_vm_test(void)
 	check(!err && vmid >= VMID_DYNAMIC_BASE, "ALLOCATE a secondary VM",
 	      vmid);
 	memcpy(vm_image, secondary_prog, prog_len);
-	dt_size = build_config_dt(vm_image + 4096);
+	dt_size = build_config_dt(vm_image + 4096, 0);
 	err = parcel_range(RM_MEM_LEND, vmid, 0, (uintptr_t)vm_image,
 			   sizeof(vm_image), RM_RIGHTS_RWX, &handle);
 	check(!err, "LEND the image parcel", err);
@@ -575,6 +610,166 @@ static void secondary_vm_test(void)
 	check(!err, "DEALLOCATE the secondary VM", err);
 }
 
+/* ALLOCATE, LEND vm_image, CONFIG_IMAGE and INIT; returns the VMID. */
+static uint16_t make_vm(int smp, uint32_t *handle)
+{
+	uint8_t cfg[RM_CONFIG_IMAGE_REQ_LEN] = { 0 };
+	uint32_t err, dt_size;
+	uint16_t vmid;
+
+	err = vm_request(RM_VM_ALLOCATE, 0);
+	vmid = (uint16_t)get_le32(reply + 12);
+	dt_size = build_config_dt(vm_image + 4096, smp);
+	err |= parcel_range(RM_MEM_LEND, vmid, 0, (uintptr_t)vm_image,
+			    sizeof(vm_image), RM_RIGHTS_RWX, handle);
+	put_le16(cfg, vmid);
+	put_le32(cfg + 4, *handle);
+	put_le64(cfg + 16, 4096);	/* image_size */
+	put_le64(cfg + 24, 4096);	/* dt_offset */
+	put_le64(cfg + 32, dt_size);
+	err |= rm_request(RM_VM_CONFIG_IMAGE, cfg, sizeof(cfg));
+	err |= vm_request(RM_VM_INIT, vmid);
+	check(!err, "a VM with two vCPUs and a doorbell: ALLOCATE to INIT",
+	      err);
+	return vmid;
+}
+
+/* Wait for the VM's exit, RESET it, RECLAIM its image, DEALLOCATE it. */
+static void end_vm(uint16_t vmid, uint32_t handle)
+{
+	uint32_t err;
+
+	check(wait_vm_state(vmid, RM_VM_STATE_EXITED),
+	      "VM_STATUS(EXITED) arrived", status_state);
+	err = vm_request(RM_VM_RESET, vmid);
+	err |= reclaim(handle);
+	check(wait_vm_state(vmid, RM_VM_STATE_RESET),
+	      "VM_STATUS(RESET) arrived", status_state);
+	err |= vm_request(RM_VM_DEALLOCATE, vmid);
+	check(!err, "RESET, RECLAIM, DEALLOCATE", err);
+}
+
+/* vcpu_run @n times: is the vCPU ready (no event) every time? */
+static int vcpu_run_quiet(uint64_t cap, unsigned int n)
+{
+	struct run_result r;
+
+	while (n--) {
+		r = vcpu_run(cap, 0);
+		if (r.err || r.state != VCPU_READY)
+			return 0;
+	}
+	return 1;
+}
+
+/* The next interrupt vCPU 0 of smp_prog reports: its INTID, or ~0. */
+static uint64_t next_irq(uint64_t cap)
+{
+	struct run_result r = vcpu_run_event(cap, 0);
+
+	if (r.err || r.state != VCPU_VMMIO_WRITE || r.data0 != VM_VMMIO + 0x10)
+		return ~0ul;
+	return r.data2;
+}
+
+/*
+ * A secondary VM with two vCPUs, a vGIC at QEMU's addresses and a
+ * doorbell on SPI 5 (smp_prog in start.S): vCPU 1 is off until vCPU 0
+ * starts it, each has the MPIDR of its index, and the primary's doorbell
+ * calls reach vCPU 0 as INTID 37, level-triggered as doorbell.c says: a
+ * flag still set asserts it again after the guest's EOI, receive ends
+ * that, an acknowledged flag asserts it once.
+ */
+static void doorbell_vm_test(void)
+{
+	size_t prog_len = (size_t)(smp_prog_end - smp_prog);
+	uint64_t cap0 = 0, cap1 = 0, db = 0;
+	struct run_result r;
+	struct hvc_result h;
+	uint32_t handle, err, i, n;
+	uint16_t vmid;
+
+	memcpy(vm_image, smp_prog, prog_len);
+	vmid = make_vm(1, &handle);
+	err = vm_request(RM_VM_GET_HYP_RESOURCES, vmid);
+	n = get_le32(reply + 12);
+	for (i = 0; !err && i < n && i < 4; i++) {
+		const uint8_t *e = reply + 16 + 44 * i;
+		uint64_t cap = get_le32(e + 12);
+
+		if (e[0] == 4 && get_le32(e + 8) == 0)
+			cap0 = cap;
+		else if (e[0] == 4 && get_le32(e + 8) == 1)
+			cap1 = cap;
+		else if (e[0] == 0 && get_le32(e + 8) == DB_LABEL &&
+			 get_le16(e + 2) == vmid && !get_le32(e + 24))
+			db = cap;
+	}
+	check(n == 3 && cap0 && cap1 && db,
+	      "GET_HYP_RESOURCES: vCPUs 0 and 1, DOORBELL_SRC of the label",
+	      n);
+	err = vm_request(RM_VM_START, vmid);
+	check(!err, "START", err);
+	r = vcpu_run(cap1, 0);
+	check(!r.err && r.state == VCPU_POWERED_OFF && !(r.data0 & 1),
+	      "vCPU 1 is powered off, not exited, until started", r.state);
+	r = vcpu_run_event(cap0, 0);
+	check(!r.err && r.state == VCPU_VMMIO_WRITE && r.data0 == VM_VMMIO &&
+	      r.data2 == 0x80000000ul,
+	      "vCPU 0 runs and has MPIDR 0x80000000", r.data2);
+	r = vcpu_run_event(cap0, 0);
+	check(!r.err && r.state == VCPU_VMMIO_WRITE &&
+	      r.data0 == VM_VMMIO + 8 && r.data2 == 0,
+	      "no vGIC access reached us, and its PSCI CPU_ON worked",
+	      r.data0);
+	r = vcpu_run_event(cap1, 0);
+	check(!r.err && r.state == VCPU_VMMIO_WRITE &&
+	      r.data0 == VM_VMMIO + 0x18 && r.data2 == 0x80000001ul,
+	      "vCPU 1 came up with MPIDR 0x80000001", r.data2);
+	r = vcpu_run_event(cap1, 0);
+	check(!r.err && r.state == VCPU_POWERED_OFF && !(r.data0 & 1),
+	      "after its CPU_OFF it is powered off, not exited", r.state);
+	r = vcpu_run(cap0, 0);
+	check(!r.err && r.state == VCPU_READY,
+	      "vCPU 0 waits for an interrupt: ready", r.state);
+
+	h = smccc(FN_DB_SEND, db, 0x1, 0, 0);
+	check(!h.x0 && !h.x1, "doorbell_send: OK, no flags before", h.x0);
+	n = (uint32_t)next_irq(cap0);
+	check(n == 32 + DB_SPI, "vCPU 0 took the doorbell's SPI, INTID 37", n);
+	n = (uint32_t)next_irq(cap0);
+	check(n == 32 + DB_SPI,
+	      "and takes it again after its EOI: the flag is still set", n);
+	h = smccc(FN_DB_RECEIVE, db, 0x1, 0, 0);
+	check(!h.x0 && h.x1 == 0x1,
+	      "doorbell_receive (source-can-clear) clears the flag", h.x1);
+	check(vcpu_run_quiet(cap0, 3), "after its next EOI no more", 0);
+	h = smccc(FN_DB_MASK, db, ~0ul, ~0ul, 0);
+	check(!h.x0, "doorbell_mask: every flag acknowledged", h.x0);
+	h = smccc(FN_DB_SEND, db, 0x2, 0, 0);
+	n = (uint32_t)next_irq(cap0);
+	check(!h.x0 && n == 32 + DB_SPI, "a send asserts it", n);
+	check(vcpu_run_quiet(cap0, 3), "once", 0);
+	h = smccc(FN_DB_SEND, db, 0x4, 0, 0);
+	check(!h.x0 && !h.x1, "as the send cleared its flag", h.x1);
+	n = (uint32_t)next_irq(cap0);
+	check(n == 32 + DB_SPI, "a fourth interrupt", n);
+	r = vcpu_run_event(cap0, 0);
+	check(!r.err && r.state == VCPU_POWERED_OFF && (r.data0 & 1),
+	      "then SYSTEM_OFF: powered_off, exited", r.state);
+	r = vcpu_run(cap1, 0);
+	check(!r.err && r.state == VCPU_POWERED_OFF && (r.data0 & 1),
+	      "which ends vCPU 1 too", r.state);
+	h = smccc(FN_DB_RESET, db, 0, 0, 0);
+	check(!h.x0, "doorbell_reset", h.x0);
+	r = vcpu_run(db, 0);
+	check(r.err == GH_WRONG_TYPE,
+	      "vcpu_run on the doorbell is WRONG_OBJECT_TYPE", r.err);
+	end_vm(vmid, handle);
+	h = smccc(FN_DB_SEND, db, 0x1, 0, 0);
+	check(h.x0 == GH_CAP_NULL, "after RESET the doorbell is gone", h.x0);
+}
+
 void selftest_main(void)
 {
 	uint8_t vm_req[4] = { 0 };
@@ -635,6 +830,7 @@ void selftest_main(void)
 	check(!err, "DEALLOCATE", err);
 
 	secondary_vm_test();
+	doorbell_vm_test();
 
 	puts_uart(failures ? "selftest: FAILED\n" : "selftest: PASSED\n");
 	smccc(failures ? FN_SYSTEM_RESET : FN_SYSTEM_OFF, 0, 0, 0, 0);

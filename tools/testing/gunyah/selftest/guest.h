@@ -11,9 +11,11 @@
 extern uint8_t lend_page[4096];
 /* Two pages of their own: the secondary VM's image and config DT. */
 extern uint8_t vm_image[8192];
-/* The secondary VM's program, in start.S. */
+/* The secondary VMs' programs, in start.S. */
 extern const uint8_t secondary_prog[];
 extern const uint8_t secondary_prog_end[];
+extern const uint8_t smp_prog[];
+extern const uint8_t smp_prog_end[];
 /* Written by start.S's abort handler. */
 extern uint64_t abort_count;
 extern uint64_t last_esr;

@@ -112,6 +112,79 @@ secondary_prog:
 	eret
 secondary_prog_end:
 
+/*
+ * The two-vCPU secondary VM's program, copied like the one above.  vCPU 0
+ * reports its MPIDR (vmmio_write of 8 bytes at 0x10000000), enables SPI
+ * INTID 37, level-triggered as its DT says, in the vGIC at QEMU's
+ * 0x08000000 and its CPU interface, starts
+ * vCPU 1 with PSCI CPU_ON and reports the result (at 0x10000008), then
+ * waits for interrupts.  Each one it takes it acknowledges, reports (its
+ * INTID at 0x10000010) and EOIs; after the fourth it powers the VM off.
+ * vCPU 1 reports its MPIDR (at 0x10000018) and calls CPU_OFF.
+ */
+	.section .rodata
+	.balign	2048
+	.globl	smp_prog
+	.globl	smp_prog_end
+smp_prog:
+	adr	x9, smp_prog
+	add	x9, x9, #0x800
+	msr	vbar_el1, x9
+	isb
+	movz	x20, #0x1000, lsl #16	// VMMIO: 0x10000000
+	mrs	x1, mpidr_el1
+	str	x1, [x20]
+	movz	x21, #0x0800, lsl #16	// GICD: 0x08000000
+	mov	w1, #0x20		// INTID 37: bit 5 of the second word
+	str	w1, [x21, #0x84]	// GICD_IGROUPR1: group 1
+	str	wzr, [x21, #0xc08]	// GICD_ICFGR2: INTIDs 32-47 level
+	str	w1, [x21, #0x104]	// GICD_ISENABLER1
+	mov	w1, #0x12		// ARE, EnableGrp1
+	str	w1, [x21]		// GICD_CTLR
+	mrs	x1, icc_sre_el1
+	orr	x1, x1, #1
+	msr	icc_sre_el1, x1
+	isb
+	mov	x1, #0xff
+	msr	icc_pmr_el1, x1
+	mov	x1, #1
+	msr	icc_igrpen1_el1, x1
+	isb
+	movz	x0, #0xc400, lsl #16
+	movk	x0, #0x0003		// PSCI CPU_ON, 64-bit
+	mov	x1, #1			// target: MPIDR Aff0 1
+	adr	x2, 2f
+	mov	x3, #0
+	hvc	#0
+	str	x0, [x20, #8]
+	mov	x22, #0			// interrupts taken
+	msr	daifclr, #2		// take IRQs
+1:	wfi
+	b	1b
+2:	movz	x20, #0x1000, lsl #16	// vCPU 1
+	mrs	x1, mpidr_el1
+	str	x1, [x20, #0x18]
+	movz	x0, #0x8400, lsl #16
+	movk	x0, #0x0002		// PSCI CPU_OFF
+	hvc	#0
+3:	b	3b
+
+	.balign	2048			// vectors: smp_prog + 0x800
+	.skip	0x280			// current EL with SP_ELx: IRQ
+	mrs	x1, icc_iar1_el1
+	str	x1, [x20, #0x10]
+	msr	icc_eoir1_el1, x1
+	isb
+	add	x22, x22, #1
+	cmp	x22, #4
+	b.eq	5f
+	eret
+5:	movz	x0, #0x8400, lsl #16
+	movk	x0, #0x0008		// PSCI SYSTEM_OFF
+	hvc	#0
+4:	b	4b
+smp_prog_end:
+
 	.bss
 	.balign	4096
 	.globl	vm_image
