@@ -143,6 +143,7 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot);
 void secondary_stop(void *ctx, uint16_t vmid);
 void secondary_destroy(void *ctx, uint16_t vmid);
 void secondary_wake_callers(struct emu *emu);
+unsigned int secondary_count(struct emu *emu);
 void secondary_doorbell_virq(void *ctx, uint16_t vmid, uint32_t virq,
 			     enum gh_virq_action action);
 uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,

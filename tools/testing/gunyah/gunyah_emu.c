@@ -55,6 +55,24 @@ static void update_unmapped(struct emu *emu, FILE *lines)
 		    (int64_t)(bytes / 4096));
 }
 
+/*
+ * What a guest left behind: VMIDs still allocated, memory parcels not
+ * reclaimed, sibling KVM VMs not destroyed (each with its vCPUs, vGIC
+ * and doorbell lines).  A guest that tore down every VM it made leaves
+ * 0 of each.
+ */
+static void update_left(struct emu *emu)
+{
+	if (!emu->rm)
+		return;
+	counter_set(&emu->counters, "rm_vmids_left",
+		    rm_engine_nr_vms(emu->rm));
+	counter_set(&emu->counters, "rm_parcels_left",
+		    rm_engine_nr_parcels(emu->rm));
+	counter_set(&emu->counters, "secondary_vms_left",
+		    secondary_count(emu));
+}
+
 static void write_counters_file(struct emu *emu)
 {
 	FILE *f;
@@ -92,6 +110,7 @@ void emu_finish(struct emu *emu, int code, const char *why)
 	fflush(stdout);
 	fprintf(stderr, "\ngunyah-emu: %s, exit code %d\n", why, code);
 	update_unmapped(emu, stderr);
+	update_left(emu);
 	counters_print(&emu->counters, stderr);
 	write_counters_file(emu);
 	_exit(code);
@@ -235,6 +254,7 @@ static void *signal_thread(void *arg)
 			emu_finish(emu, 128 + sig, "interrupted");
 		pthread_mutex_lock(&emu->lock);
 		update_unmapped(emu, NULL);
+		update_left(emu);
 		pthread_mutex_unlock(&emu->lock);
 		write_counters_file(emu);
 	}

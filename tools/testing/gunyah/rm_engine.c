@@ -267,6 +267,15 @@ int rm_engine_vm_state(struct rm_engine *e, uint16_t vmid)
 	return vm ? vm->state : -1;
 }
 
+unsigned int rm_engine_nr_vms(struct rm_engine *e)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < RM_MAX_VMID; i++)
+		n += e->vms[i].exists && i != VMID_RM && i != VMID_HLOS;
+	return n;
+}
+
 unsigned int rm_engine_nr_parcels(struct rm_engine *e)
 {
 	struct rm_parcel *p;

@@ -218,5 +218,7 @@ bool rm_engine_has_deferred(struct rm_engine *engine);
 int rm_engine_vm_state(struct rm_engine *engine, uint16_t vmid);
 /* Introspection for tests: number of live memory parcels. */
 unsigned int rm_engine_nr_parcels(struct rm_engine *engine);
+/* VMIDs allocated, the RM's and the primary's not counted. */
+unsigned int rm_engine_nr_vms(struct rm_engine *engine);
 
 #endif /* GUNYAH_EMU_RM_ENGINE_H */

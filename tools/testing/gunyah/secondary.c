@@ -411,6 +411,16 @@ void secondary_doorbell_virq(void *ctx, uint16_t vmid, uint32_t virq,
 		secondary_virq_line(ctx, sec, virq, action != GH_VIRQ_CLEAR);
 }
 
+/* Sibling KVM VMs in existence. */
+unsigned int secondary_count(struct emu *emu)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < EMU_MAX_SECONDARIES; i++)
+		n += emu->secondaries[i].used;
+	return n;
+}
+
 /* RM START: called with emu->lock held. */
 int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 {

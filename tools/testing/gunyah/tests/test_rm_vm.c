@@ -221,11 +221,15 @@ static void test_lifecycle(void)
 	tap_eq(t.vm_destroys, 1, "RESET destroys the VM");
 	tap_eq(rm_engine_vcpu_cap_vm(t.rm, vcpu_cap, NULL), 0,
 	       "and its vCPU capability");
+	tap_ok(rm_engine_nr_vms(t.rm) == 1 && rm_engine_nr_parcels(t.rm) == 1,
+	       "one VMID and one parcel are held");
 	tap_eq(handle_op(&t, VMID_HLOS, RM_MEM_RECLAIM, image, 0), RM_OK,
 	       "after RESET the image parcel can be reclaimed");
 	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_DEALLOCATE, 0x80), RM_OK,
 	       "and the VM deallocated");
 	tap_eq(unmapped_pages(&t), 0, "all memory is back with the primary");
+	tap_ok(!rm_engine_nr_vms(t.rm) && !rm_engine_nr_parcels(t.rm),
+	       "no VMID and no parcel are left");
 	rm_test_fini(&t);
 }
 
