@@ -112,8 +112,9 @@ if [ -z "$emu" ]; then
 fi
 # The emulator's own bare-metal self-test guest first: it checks the enforcement of lending
 # (reads and writes of a lent page abort, a hypercall buffer in lent memory is refused,
-# reclaim restores, sanitize zeroes) without depending on our kernel.
-stage l1-emu-selftest l1_boot emu-selftest "--mem 64M" "$EMU_OUT/gunyah-selftest.Image"
+# reclaim restores, sanitize zeroes) and secondary VMs (several vCPUs, the vGIC, doorbells,
+# two primary vCPUs running one VM's vCPUs at once) without depending on our kernel.
+stage l1-emu-selftest l1_boot emu-selftest "--mem 64M --cpus 2" "$EMU_OUT/gunyah-selftest.Image"
 boot_result emu-selftest $? emu-selftest/l1-boot
 l1_result emu-selftest cmd emu-selftest/exit "the self-test guest failed"
 if grep -qa 'selftest: PASSED' "$LOGS/l1-emu-selftest.log" &&

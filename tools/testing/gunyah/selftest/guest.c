@@ -26,6 +26,7 @@
 #define FN_DB_RECEIVE	0xc6008013ul
 #define FN_DB_RESET	0xc6008014ul
 #define FN_DB_MASK	0xc6008015ul
+#define FN_CPU_ON	0xc4000003ul
 #define FN_SYSTEM_OFF	0x84000008ul
 #define FN_SYSTEM_RESET	0x84000009ul
 #define RM_TX_CAPID	0x10ul	/* see the device tree gunyah-emu builds */
@@ -33,6 +34,7 @@
 #define GH_ADDR_INVALID	22ul
 #define GH_CAP_NULL	50ul
 #define GH_WRONG_TYPE	52ul
+#define GH_BUSY		31ul
 #define VCPU_READY	0u
 #define VCPU_POWERED_OFF 2u
 #define VCPU_VMMIO_READ	4u
@@ -107,6 +109,20 @@ static uint32_t read32(uintptr_t addr)
 static void write32(uintptr_t addr, uint32_t v)
 {
 	asm volatile("str %w0, [%1]" : : "r"(v), "r"(addr) : "memory");
+}
+
+/* For what the two primary vCPUs share: one access each, in order. */
+static uint64_t read64(const uint64_t *addr)
+{
+	uint64_t v;
+
+	asm volatile("ldr %0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
+static void write64(uint64_t *addr, uint64_t v)
+{
+	asm volatile("dsb sy; str %0, [%1]" : : "r"(v), "r"(addr) : "memory");
 }
 
 /* The handler ran behind the compiler's back: reload what it wrote. */
@@ -629,8 +645,7 @@ static uint16_t make_vm(int smp, uint32_t *handle)
 	put_le64(cfg + 32, dt_size);
 	err |= rm_request(RM_VM_CONFIG_IMAGE, cfg, sizeof(cfg));
 	err |= vm_request(RM_VM_INIT, vmid);
-	check(!err, "a VM with two vCPUs and a doorbell: ALLOCATE to INIT",
-	      err);
+	check(!err, "a VM with two vCPUs: ALLOCATE to INIT", err);
 	return vmid;
 }
 
@@ -770,6 +785,87 @@ static void doorbell_vm_test(void)
 	check(h.x0 == GH_CAP_NULL, "after RESET the doorbell is gone", h.x0);
 }
 
+/*
+ * What the second primary vCPU does: run the vCPU whose capability
+ * cpu1_cap names until it is anything but ready, and say what it was.
+ * BUSY only means that the first primary vCPU ran it for a while.
+ */
+static uint64_t cpu1_cap, cpu1_err, cpu1_state, cpu1_data0, cpu1_done;
+
+void cpu1_main(void)
+{
+	struct run_result r;
+
+	while (!read64(&cpu1_cap))
+		;
+	do {
+		r = vcpu_run_event(read64(&cpu1_cap), 0);
+	} while (r.err == GH_BUSY);
+	write64(&cpu1_err, r.err);
+	write64(&cpu1_state, r.state);
+	write64(&cpu1_data0, r.data0);
+	write64(&cpu1_done, 1);
+}
+
+/*
+ * Two primary vCPUs run the two vCPUs of one secondary VM at the same
+ * time (spin_prog in start.S): running one that the other runs is BUSY,
+ * and a SYSTEM_OFF on one ends the other's vcpu_run with powered_off,
+ * exited.  Needs gunyah-emu --cpus 2.
+ */
+static void concurrent_vm_test(void)
+{
+	size_t prog_len = (size_t)(spin_prog_end - spin_prog);
+	uint64_t cap0 = 0, cap1 = 0;
+	unsigned long spins;
+	struct run_result r;
+	struct hvc_result h;
+	uint32_t handle, i, n, busy = 0;
+	uint16_t vmid;
+
+	h = smccc(FN_CPU_ON, 1, (uintptr_t)cpu1_entry, 0, 0);
+	if (h.x0) {
+		puts_uart("selftest: skip two vcpu_runs at once: no second primary vCPU\n");
+		return;
+	}
+	memcpy(vm_image, spin_prog, prog_len);
+	vmid = make_vm(1, &handle);
+	vm_request(RM_VM_GET_HYP_RESOURCES, vmid);
+	n = get_le32(reply + 12);
+	for (i = 0; i < n && i < 4; i++) {
+		const uint8_t *e = reply + 16 + 44 * i;
+
+		if (e[0] == 4 && get_le32(e + 8) == 0)
+			cap0 = get_le32(e + 12);
+		else if (e[0] == 4 && get_le32(e + 8) == 1)
+			cap1 = get_le32(e + 12);
+	}
+	check(!vm_request(RM_VM_START, vmid) && cap0 && cap1,
+	      "START a VM with two vCPUs", n);
+	r = vcpu_run_event(cap0, 0);
+	check(!r.err && r.state == VCPU_VMMIO_WRITE && r.data0 == VM_VMMIO &&
+	      r.data2 == 0, "its vCPU 0 starts vCPU 1, which spins", r.data2);
+	write64(&cpu1_cap, cap1);
+	for (i = 0; i < 1000 && !busy; i++)
+		busy = vcpu_run(cap1, 0).err == GH_BUSY;
+	check(busy,
+	      "vcpu_run of the vCPU the second primary vCPU runs is BUSY", i);
+	r = vcpu_run_event(cap0, 0);
+	check(!r.err && r.state == VCPU_VMMIO_READ &&
+	      r.data0 == VM_VMMIO + 8, "vCPU 0 runs meanwhile", r.state);
+	r = vcpu_run_event(cap0, 1);
+	check(!r.err && r.state == VCPU_POWERED_OFF && (r.data0 & 1),
+	      "its SYSTEM_OFF: powered_off, exited", r.state);
+	for (spins = 0; !read64(&cpu1_done) && spins < 100000000ul; spins++)
+		;
+	check(read64(&cpu1_done) && !read64(&cpu1_err) &&
+	      read64(&cpu1_state) == VCPU_POWERED_OFF &&
+	      (read64(&cpu1_data0) & 1),
+	      "which ends vCPU 1's vcpu_run on the other primary vCPU: powered_off, exited",
+	      read64(&cpu1_state));
+	end_vm(vmid, handle);
+}
+
 void selftest_main(void)
 {
 	uint8_t vm_req[4] = { 0 };
@@ -831,6 +927,7 @@ void selftest_main(void)
 
 	secondary_vm_test();
 	doorbell_vm_test();
+	concurrent_vm_test();
 
 	puts_uart(failures ? "selftest: FAILED\n" : "selftest: PASSED\n");
 	smccc(failures ? FN_SYSTEM_RESET : FN_SYSTEM_OFF, 0, 0, 0, 0);

@@ -16,6 +16,11 @@ extern const uint8_t secondary_prog[];
 extern const uint8_t secondary_prog_end[];
 extern const uint8_t smp_prog[];
 extern const uint8_t smp_prog_end[];
+extern const uint8_t spin_prog[];
+extern const uint8_t spin_prog_end[];
+/* The second vCPU's entry point, in start.S, and what it runs. */
+extern const uint8_t cpu1_entry[];
+void cpu1_main(void);
 /* Written by start.S's abort handler. */
 extern uint64_t abort_count;
 extern uint64_t last_esr;

@@ -28,6 +28,18 @@ start:
 1:	wfi
 	b	1b
 
+/* The second vCPU, started by selftest_main() with PSCI CPU_ON. */
+	.globl	cpu1_entry
+cpu1_entry:
+	ldr	x1, =stack1_top
+	mov	sp, x1
+	ldr	x1, =vectors
+	msr	vbar_el1, x1
+	isb
+	bl	cpu1_main
+1:	wfi
+	b	1b
+
 	.text
 	.balign	2048
 vectors:
@@ -185,6 +197,33 @@ smp_prog:
 4:	b	4b
 smp_prog_end:
 
+/*
+ * The third secondary VM's program, for two primary vCPUs running its two
+ * vCPUs at once.  vCPU 0 starts vCPU 1, which spins, reports the CPU_ON
+ * result (vmmio_write at 0x10000000), waits for the host (vmmio_read at
+ * 0x10000008) and powers the VM off.
+ */
+	.section .rodata
+	.balign	2048
+	.globl	spin_prog
+	.globl	spin_prog_end
+spin_prog:
+	movz	x20, #0x1000, lsl #16	// VMMIO: 0x10000000
+	movz	x0, #0xc400, lsl #16
+	movk	x0, #0x0003		// PSCI CPU_ON, 64-bit
+	mov	x1, #1			// target: MPIDR Aff0 1
+	adr	x2, 2f
+	mov	x3, #0
+	hvc	#0
+	str	x0, [x20]
+	ldr	w1, [x20, #8]
+	movz	x0, #0x8400, lsl #16
+	movk	x0, #0x0008		// PSCI SYSTEM_OFF
+	hvc	#0
+1:	b	1b
+2:	b	2b			// vCPU 1
+spin_prog_end:
+
 	.bss
 	.balign	4096
 	.globl	vm_image
@@ -198,3 +237,5 @@ lend_page:
 	.balign	16
 	.space	16384
 stack_top:
+	.space	16384
+stack1_top:
