@@ -438,6 +438,7 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 	    secondary_find(emu, boot->vmid))
 		return -ENOSPC;
 	memset(sec, 0, sizeof(*sec));
+	sec->vmid = boot->vmid;
 	sec->vm_fd = -1;
 	sec->gic_fd = -1;
 	for (i = 0; i < RM_MAX_VCPUS; i++)
@@ -503,7 +504,6 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 		goto fail;
 	sec->nr_vcpus = boot->nr_vcpus;
 	sec->used = true;
-	sec->vmid = boot->vmid;
 	return 0;
 fail:
 	fprintf(stderr, "gunyah-emu: cannot create VM %u: %s\n", boot->vmid,
