@@ -38,9 +38,11 @@ struct vcpu {
 struct secondary_vcpu {
 	int fd;
 	struct kvm_run *run;
-	bool running;		/* a primary vCPU thread is in KVM_RUN */
+	bool running;		/* a primary vCPU thread is in vcpu_run on it */
 	pthread_t caller;	/* that thread, while running */
+	bool in_kvm_run;	/* and in KVM_RUN */
 	bool mmio_read;		/* a vmmio_read awaits its value */
+	uint64_t returns;	/* KVM_RUNs that came back */
 };
 
 /*

@@ -709,6 +709,45 @@ static uint64_t secondary_exited(uint64_t out[4])
 	return GH_OK;
 }
 
+/*
+ * vCPU @v is powered off: not started yet, after its CPU_OFF, or because
+ * another vCPU's guest just asked for SYSTEM_OFF, for which KVM stops
+ * every vCPU before that vCPU's vcpu_run comes back and marks the VM
+ * exited.  Tell them apart: wait until every other vCPU in KVM_RUN now
+ * has come back once (the SYSTEM_OFF one at once, then it kicks the
+ * others; otherwise a slice at most).  Meanwhile @v counts as running, so
+ * that no one else runs it and RESET waits.  Called with emu->lock held.
+ */
+static uint64_t secondary_powered_off(struct emu *emu, struct secondary *sec,
+				      struct secondary_vcpu *v,
+				      uint64_t out[4])
+{
+	uint64_t seen[RM_MAX_VCPUS];
+	bool waiting = true;
+	unsigned int i;
+
+	for (i = 0; i < sec->nr_vcpus; i++)
+		seen[i] = sec->vcpus[i].returns;
+	v->running = true;
+	v->caller = pthread_self();
+	while (!sec->exited && waiting) {
+		waiting = false;
+		for (i = 0; i < sec->nr_vcpus; i++)
+			if (sec->vcpus[i].in_kvm_run &&
+			    sec->vcpus[i].returns == seen[i])
+				waiting = true;
+		if (waiting)
+			pthread_cond_wait(&emu->secondary_idle, &emu->lock);
+	}
+	v->running = false;
+	pthread_cond_broadcast(&emu->secondary_idle);
+	if (sec->exited)
+		return secondary_exited(out);
+	/* The hypervisor's vcpu_run_poweroff_flags: not exited */
+	out[0] = GH_VCPU_STATE_POWERED_OFF;
+	return GH_OK;
+}
+
 uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 			    unsigned int index, const uint64_t resume[3],
 			    uint64_t out[4], uint32_t *exit_type)
@@ -738,12 +777,10 @@ uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 	/*
 	 * A vCPU not started yet, or stopped by CPU_OFF: KVM_RUN would only
 	 * wait for a CPU_ON; the hypervisor reports it powered off, not
-	 * exited (vcpu_run_poweroff_flags 0).
+	 * exited.
 	 */
-	if (secondary_vcpu_off(v)) {
-		out[0] = GH_VCPU_STATE_POWERED_OFF;
-		return GH_OK;
-	}
+	if (secondary_vcpu_off(v))
+		return secondary_powered_off(emu, sec, v, out);
 	if (v->mmio_read) {
 		/* resume_data_0 is the value the vmmio_read asked for. */
 		memcpy(v->run->mmio.data, &resume[0], sizeof(resume[0]));
@@ -766,12 +803,15 @@ uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 		return GH_OK;
 	}
 	v->running = true;
+	v->in_kvm_run = true;
 	v->caller = pthread_self();
 	pthread_mutex_unlock(&emu->lock);
 	result = secondary_run_once(emu, sec, v, out, &type);
 	pthread_mutex_lock(&emu->lock);
 	kick_disarm(v->run);
 	v->running = false;
+	v->in_kvm_run = false;
+	v->returns++;
 	pthread_cond_broadcast(&emu->secondary_idle);
 	secondary_resample(emu, sec);
 	switch (result) {
@@ -798,11 +838,9 @@ uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 	}
 	if (sec->exited)
 		return secondary_exited(out);
-	if (secondary_vcpu_off(v)) {
-		/* It ran a CPU_OFF: powered off, not exited. */
-		out[0] = GH_VCPU_STATE_POWERED_OFF;
-		return GH_OK;
-	}
+	/* It ran a CPU_OFF, or another vCPU a SYSTEM_OFF. */
+	if (secondary_vcpu_off(v))
+		return secondary_powered_off(emu, sec, v, out);
 	/* Preempted: still runnable, as hypercall_vcpu_run() says. */
 	counter_add(&emu->counters, "secondary_vcpu_preemptions", 1);
 	out[0] = GH_VCPU_STATE_READY;
