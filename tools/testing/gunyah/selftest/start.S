@@ -147,12 +147,12 @@ smp_prog:
 	mrs	x1, mpidr_el1
 	str	x1, [x20]
 	movz	x21, #0x0800, lsl #16	// GICD: 0x08000000
+	mov	w1, #0x12		// ARE, EnableGrp1: first, as Linux does;
+	str	w1, [x21]		// GICD_CTLR: KVM queues no SPI before
 	mov	w1, #0x20		// INTID 37: bit 5 of the second word
 	str	w1, [x21, #0x84]	// GICD_IGROUPR1: group 1
 	str	wzr, [x21, #0xc08]	// GICD_ICFGR2: INTIDs 32-47 level
 	str	w1, [x21, #0x104]	// GICD_ISENABLER1
-	mov	w1, #0x12		// ARE, EnableGrp1
-	str	w1, [x21]		// GICD_CTLR
 	mrs	x1, icc_sre_el1
 	orr	x1, x1, #1
 	msr	icc_sre_el1, x1
