@@ -43,6 +43,9 @@ struct secondary_vcpu {
 	bool in_kvm_run;	/* and in KVM_RUN */
 	bool mmio_read;		/* a vmmio_read awaits its value */
 	uint64_t returns;	/* KVM_RUNs that came back */
+	/* KVM's statistics: "exits" counts the times it entered the guest */
+	int stats_fd;
+	uint64_t exits_off;
 };
 
 /*

@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -36,6 +37,8 @@
 /* The QEMU platform's VMMIO range of a secondary VM */
 #define SECONDARY_VMMIO_END	BIT_ULL(30)
 #define SECONDARY_KICK_SIGNAL	SIGUSR2
+/* Longer slices for a guest KVM could not even enter in time: at most */
+#define SECONDARY_ENTRY_RETRIES	8
 /* The RM's VM info area (src/vm_creation/vm_creation_pv_time.c) */
 #define SECONDARY_INFO_SIZE	4096u
 /*
@@ -57,13 +60,20 @@
 static __thread timer_t kick_timer;
 static __thread bool kick_timer_made;
 static __thread struct kvm_run *kick_run;
+/* Why the kick came: the slice timer, or another thread. */
+static __thread int kick_by_timer, kick_by_other;
 static pthread_once_t kick_once = PTHREAD_ONCE_INIT;
 
-static void kick_handler(int sig)
+static void kick_handler(int sig, siginfo_t *info, void *uc)
 {
 	struct kvm_run *run = kick_run;
 
 	(void)sig;
+	(void)uc;
+	__atomic_store_n(info->si_code == SI_TIMER ? &kick_by_timer :
+						     &kick_by_other, 1,
+			 __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	/* KVM_RUN returns EINTR now, or at once if not yet entered. */
 	if (run)
 		run->immediate_exit = 1;
@@ -74,18 +84,24 @@ static void kick_install(void)
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = kick_handler;
+	sa.sa_sigaction = kick_handler;
+	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SECONDARY_KICK_SIGNAL, &sa, NULL))
 		perror("gunyah-emu: sigaction");
 }
 
-static int kick_arm(struct kvm_run *run, uint64_t ns)
+static struct itimerspec kick_time(uint64_t ns)
 {
-	struct itimerspec its = {
+	return (struct itimerspec){
 		.it_value.tv_sec = (time_t)(ns / 1000000000u),
 		.it_value.tv_nsec = (long)(ns % 1000000000u),
 	};
+}
+
+static int kick_arm(struct kvm_run *run, uint64_t ns)
+{
+	struct itimerspec its = kick_time(ns);
 	struct sigevent sev;
 
 	pthread_once(&kick_once, kick_install);
@@ -98,8 +114,31 @@ static int kick_arm(struct kvm_run *run, uint64_t ns)
 			return -errno;
 		kick_timer_made = true;
 	}
+	kick_by_timer = 0;
+	kick_by_other = 0;
 	kick_run = run;
 	return timer_settime(kick_timer, 0, &its, NULL) ? -errno : 0;
+}
+
+/*
+ * Only the slice timer kicked us: start a slice of @ns anew.  False if
+ * another thread kicked us too, or has meanwhile; then KVM_RUN must not
+ * be entered again.
+ */
+static bool kick_rearm(struct kvm_run *run, uint64_t ns)
+{
+	struct itimerspec its = kick_time(ns);
+
+	if (!__atomic_load_n(&kick_by_timer, __ATOMIC_RELAXED))
+		return false;
+	__atomic_store_n(&kick_by_timer, 0, __ATOMIC_RELAXED);
+	run->immediate_exit = 0;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&kick_by_other, __ATOMIC_RELAXED)) {
+		run->immediate_exit = 1;
+		return false;
+	}
+	return !timer_settime(kick_timer, 0, &its, NULL);
 }
 
 static void kick_disarm(struct kvm_run *run)
@@ -141,6 +180,8 @@ static void secondary_free(struct secondary *sec)
 
 		if (v->run && v->run != MAP_FAILED)
 			munmap(v->run, sec->run_size);
+		if (v->stats_fd >= 0)
+			close(v->stats_fd);
 		if (v->fd >= 0)
 			close(v->fd);
 	}
@@ -202,6 +243,57 @@ static int secondary_make_vgic(struct secondary *sec,
 }
 
 /*
+ * Find the vCPU statistic "exits" (KVM_GET_STATS_FD, "KVM binary
+ * statistics" in Documentation/virt/kvm/api.rst), which KVM counts up
+ * each time it has entered the guest and come back.  Without it (an old
+ * KVM) @v->stats_fd stays -1.
+ */
+static void secondary_open_stats(struct secondary_vcpu *v)
+{
+	struct kvm_stats_header h;
+	struct kvm_stats_desc *d;
+	uint8_t *descs = NULL;
+	size_t size, i;
+	int fd;
+
+	fd = ioctl(v->fd, KVM_GET_STATS_FD, NULL);
+	if (fd < 0)
+		return;
+	if (pread(fd, &h, sizeof(h), 0) != sizeof(h))
+		goto out;
+	size = sizeof(*d) + h.name_size;
+	descs = calloc(h.num_desc, size);
+	if (!descs || pread(fd, descs, size * h.num_desc, h.desc_offset) !=
+		      (ssize_t)(size * h.num_desc))
+		goto out;
+	for (i = 0; i < h.num_desc; i++) {
+		d = (struct kvm_stats_desc *)(descs + i * size);
+		if (d->size == 1 && !strncmp(d->name, "exits", h.name_size)) {
+			v->exits_off = h.data_offset + d->offset;
+			v->stats_fd = fd;
+			fd = -1;
+			break;
+		}
+	}
+out:
+	free(descs);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Guest entries of vCPU @v so far, or 0 without the statistic. */
+static uint64_t secondary_vcpu_entries(struct secondary_vcpu *v)
+{
+	uint64_t n = 0;
+
+	if (v->stats_fd >= 0 &&
+	    pread(v->stats_fd, &n, sizeof(n), (off_t)v->exits_off) !=
+	    sizeof(n))
+		n = 0;
+	return n;
+}
+
+/*
  * vCPU @index, as the hypervisor makes it for the RM: its MPIDR from the
  * vGIC's linear mapping (rm_engine_vcpu_mpidr()), which KVM's PSCI CPU_ON
  * and vGIC redistributors go by; a boot vCPU starts at PC = base +
@@ -235,6 +327,7 @@ static int secondary_create_vcpu(struct secondary *sec, unsigned int index,
 		init.features[0] |= 1u << KVM_ARM_VCPU_POWER_OFF;
 	if (ioctl(v->fd, KVM_ARM_VCPU_INIT, &init))
 		return -errno;
+	secondary_open_stats(v);
 	err = secondary_set_reg(v, SECONDARY_MPIDR_REG,
 				rm_engine_vcpu_mpidr(index));
 	if (!err) {
@@ -441,8 +534,10 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 	sec->vmid = boot->vmid;
 	sec->vm_fd = -1;
 	sec->gic_fd = -1;
-	for (i = 0; i < RM_MAX_VCPUS; i++)
+	for (i = 0; i < RM_MAX_VCPUS; i++) {
 		sec->vcpus[i].fd = -1;
+		sec->vcpus[i].stats_fd = -1;
+	}
 	for (i = 0; i < RM_MAX_DOORBELLS; i++) {
 		sec->doorbells[i].trigger_fd = -1;
 		sec->doorbells[i].resample_fd = -1;
@@ -594,21 +689,35 @@ enum secondary_run_result {
 
 /*
  * Run vCPU @v until an exit the host must see, without emu->lock: it
- * touches nothing shared but @v's own state.
+ * touches nothing shared but @v's own state.  The kick timer, armed by our
+ * caller for @slice_ns, bounds all of this.  But on a loaded host, nested
+ * under TCG say, entering the guest can take longer than the slice: if
+ * the slice ran out before KVM entered the guest even once, give it a
+ * slice twice as long, a few times, so that the guest always gets on.
  */
 static enum secondary_run_result
 secondary_run_once(struct emu *emu, struct secondary *sec,
-		   struct secondary_vcpu *v, uint64_t out[4],
-		   uint32_t *exit_type)
+		   struct secondary_vcpu *v, uint64_t slice_ns,
+		   uint64_t out[4], uint32_t *exit_type)
 {
+	uint64_t entries = secondary_vcpu_entries(v);
 	struct kvm_run *run = v->run;
+	unsigned int retries = 0;
 	uint64_t value = 0;
 	int err;
 
-	/* The kick timer, armed by our caller, bounds all of this. */
 	for (;;) {
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			err = -errno;
+			if ((err == -EINTR || err == -EAGAIN) &&
+			    v->stats_fd >= 0 &&
+			    retries < SECONDARY_ENTRY_RETRIES &&
+			    secondary_vcpu_entries(v) == entries &&
+			    kick_rearm(run, slice_ns << ++retries)) {
+				counter_add(&emu->counters,
+					    "secondary_vcpu_entry_retries", 1);
+				continue;
+			}
 			if (err == -EINTR || err == -EAGAIN)
 				return SECONDARY_PREEMPTED;
 			fprintf(stderr, "gunyah-emu: VM %u KVM_RUN: %s\n",
@@ -806,7 +915,7 @@ uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 	v->in_kvm_run = true;
 	v->caller = pthread_self();
 	pthread_mutex_unlock(&emu->lock);
-	result = secondary_run_once(emu, sec, v, out, &type);
+	result = secondary_run_once(emu, sec, v, slice_ns, out, &type);
 	pthread_mutex_lock(&emu->lock);
 	kick_disarm(v->run);
 	v->running = false;
