@@ -32,7 +32,7 @@ struct vcpu {
 
 #define EMU_MAX_FAIL_RULES	16
 #define EMU_MAX_SECONDARIES	4
-#define EMU_MAX_SECONDARY_SLOTS	64
+#define EMU_MAX_SECONDARY_SLOTS	4096
 
 /* A vCPU of a secondary VM, run by vcpu_run on its capability. */
 struct secondary_vcpu {

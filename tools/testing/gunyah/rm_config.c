@@ -38,7 +38,7 @@
 #define RM_DT_ADDR_CELLS	2u
 #define RM_DT_SIZE_CELLS	1u
 /* The emulator's bound on config DT nodes (the real RM has none). */
-#define RM_DT_MAX_NODES		256u
+#define RM_DT_MAX_NODES		1024u
 /* config/platform/qemu.conf PLATFORM_SVM_IPA_BASE: the default base */
 #define RM_SVM_IPA_BASE		0x28800000ull
 #define RM_MEM_BASE_ALIGN	(2ull << 20)

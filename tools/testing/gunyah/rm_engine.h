@@ -30,7 +30,7 @@ struct rm_region {
 /* A secondary VM can have at most this many vCPUs in the emulator. */
 #define RM_MAX_VCPUS	8u
 /* Doorbell vdevices of one VM: the emulator's bound. */
-#define RM_MAX_DOORBELLS	16u
+#define RM_MAX_DOORBELLS	256u
 /* GICv3 redistributor frames: 128 KiB per vCPU (platform/qemu/src/vgic.c) */
 #define RM_GICD_SIZE	0x10000ull
 #define RM_GICR_SIZE	0x20000ull

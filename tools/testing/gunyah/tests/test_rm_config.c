@@ -12,7 +12,7 @@
 #include "rm_internal.h"
 #include "tap.h"
 
-static uint8_t blob[8192];
+static uint8_t blob[65536];
 
 static void put_be32(uint8_t *p, uint32_t v)
 {
