@@ -100,6 +100,8 @@ struct gunyah_kvm_vcpu {
 	u64 capid;
 	bool initialized;
 	bool power_off;
+	/* vcpu_run last said "powered off": not started, or PSCI CPU_OFF */
+	bool was_off;
 	/* The values a VMM set with KVM_SET_ONE_REG, applied by the stub */
 	struct kvm_regs regs;
 	/* The vCPU exited for a VMMIO read; resume with its value */

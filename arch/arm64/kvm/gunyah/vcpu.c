@@ -253,12 +253,23 @@ static int gunyah_kvm_system_event(struct kvm_vcpu *vcpu, u32 type)
 	return 0;
 }
 
-/* The RM says why the VM exited, shortly after vcpu_run does */
-static int gunyah_kvm_powered_off(struct kvm_vcpu *vcpu)
+/*
+ * The VM exited. Gunyah says so to every vCPU alike; the one that called
+ * SYSTEM_OFF or SYSTEM_RESET cannot have been off before, so a vCPU that
+ * was off leaves the report to the others, unless nobody makes it soon
+ * (the VM was stopped from outside). The RM says why the VM exited
+ * shortly after vcpu_run does.
+ */
+static int gunyah_kvm_powered_off(struct gunyah_kvm_vcpu *gv)
 {
+	struct kvm_vcpu *vcpu = &gv->vcpu;
 	struct gunyah_kvm *gvm = to_gunyah_kvm(vcpu->kvm);
 	u32 type = KVM_SYSTEM_EVENT_SHUTDOWN;
 
+	if (gv->was_off &&
+	    wait_event_timeout(gvm->run_wq, READ_ONCE(gvm->state) !=
+			       GUNYAH_KVM_VM_RUNNING, HZ / 5))
+		return GUNYAH_KVM_RUN_STOPPED;
 	if (READ_ONCE(gvm->state) != GUNYAH_KVM_VM_RUNNING)
 		return GUNYAH_KVM_RUN_STOPPED;
 	if (wait_for_completion_timeout(&gvm->exited, HZ)) {
@@ -313,6 +324,7 @@ static int gunyah_kvm_vcpu_run_once(struct gunyah_kvm_vcpu *gv)
 	struct kvm_vcpu *vcpu = &gv->vcpu;
 	struct gunyah_hypercall_vcpu_run_resp resp;
 	enum gunyah_error err;
+	bool was_off;
 	u64 data;
 
 	err = gunyah_hypercall_vcpu_run(gv->capid, gv->resume, &resp);
@@ -324,6 +336,9 @@ static int gunyah_kvm_vcpu_run_once(struct gunyah_kvm_vcpu *gv)
 		return gunyah_error_remap(err);
 	}
 	vcpu->stat.exits++;
+	was_off = gv->was_off;
+	gv->was_off = resp.state == GUNYAH_VCPU_STATE_POWERED_OFF &&
+		      !(resp.state_data[0] & GUNYAH_VCPU_POWEROFF_EXITED);
 
 	switch (resp.state) {
 	case GUNYAH_VCPU_STATE_READY:
@@ -333,8 +348,10 @@ static int gunyah_kvm_vcpu_run_once(struct gunyah_kvm_vcpu *gv)
 		usleep_range(GUNYAH_KVM_IDLE_US / 4, GUNYAH_KVM_IDLE_US / 2);
 		return GUNYAH_KVM_RUN_AGAIN;
 	case GUNYAH_VCPU_STATE_POWERED_OFF:
-		if (resp.state_data[0] & GUNYAH_VCPU_POWEROFF_EXITED)
-			return gunyah_kvm_powered_off(vcpu);
+		if (resp.state_data[0] & GUNYAH_VCPU_POWEROFF_EXITED) {
+			gv->was_off = was_off;
+			return gunyah_kvm_powered_off(gv);
+		}
 		/* Not started by the guest's PSCI CPU_ON yet, or off again */
 		usleep_range(GUNYAH_KVM_IDLE_US, 2 * GUNYAH_KVM_IDLE_US);
 		return GUNYAH_KVM_RUN_AGAIN;

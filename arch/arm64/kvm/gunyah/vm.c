@@ -225,6 +225,7 @@ static int gunyah_kvm_attach_vcpus(struct gunyah_kvm *gvm,
 
 		gv->capid = GUNYAH_CAPID_INVAL;
 		gv->mmio_read = false;
+		gv->was_off = false;
 		memset(gv->resume, 0, sizeof(gv->resume));
 		for (j = 0; j < res->n_entries; j++) {
 			const struct gunyah_rm_hyp_resource *r = &res->entries[j];
@@ -466,8 +467,11 @@ void gunyah_kvm_vm_leave(struct gunyah_kvm *gvm)
  */
 bool gunyah_kvm_vm_exited(struct gunyah_kvm *gvm)
 {
-	return cmpxchg(&gvm->state, GUNYAH_KVM_VM_RUNNING,
-		       GUNYAH_KVM_VM_EXITED) == GUNYAH_KVM_VM_RUNNING;
+	if (cmpxchg(&gvm->state, GUNYAH_KVM_VM_RUNNING,
+		    GUNYAH_KVM_VM_EXITED) != GUNYAH_KVM_VM_RUNNING)
+		return false;
+	wake_up_all(&gvm->run_wq);
+	return true;
 }
 
 void gunyah_kvm_vm_destroy(struct gunyah_kvm *gvm)
