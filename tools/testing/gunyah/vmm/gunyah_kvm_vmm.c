@@ -75,6 +75,12 @@ static struct {
 	double first_exit_us;
 	double round_trip_us;
 	double cycle_ms;
+	/* From the binary stats of a backend that has them (Gunyah's) */
+	bool has_counts;
+	uint64_t rm_calls;
+	uint64_t vm_starts;
+	uint64_t hypercalls;
+	uint64_t mmio_exits;
 } bench;
 
 static const char * const step_name[] = {
@@ -280,6 +286,62 @@ static void irq_line(struct vm *vm, int intid, int level)
 	};
 
 	KVM_IOCTL(vm->fd, KVM_IRQ_LINE, &irq);
+}
+
+/* One named u64 of a VM's or vCPU's binary stats (KVM_GET_STATS_FD) */
+static bool stat_get(int fd, const char *name, uint64_t *val)
+{
+	struct kvm_stats_header h;
+	struct kvm_stats_desc *d;
+	bool found = false;
+	size_t dsz;
+	char *descs;
+	int sfd;
+	__u32 i;
+
+	sfd = ioctl(fd, KVM_GET_STATS_FD, NULL);
+	if (sfd < 0)
+		return false;
+	if (pread(sfd, &h, sizeof(h), 0) != sizeof(h))
+		goto out;
+	dsz = sizeof(*d) + h.name_size;
+	descs = calloc(h.num_desc, dsz);
+	if (!descs)
+		goto out;
+	if (pread(sfd, descs, h.num_desc * dsz, h.desc_offset) != (ssize_t)(h.num_desc * dsz))
+		goto out_free;
+	for (i = 0; i < h.num_desc && !found; i++) {
+		d = (struct kvm_stats_desc *)(descs + i * dsz);
+		if (strcmp(d->name, name))
+			continue;
+		found = pread(sfd, val, sizeof(*val), h.data_offset + d->offset) == sizeof(*val);
+	}
+out_free:
+	free(descs);
+out:
+	close(sfd);
+	return found;
+}
+
+/* With --bench: what the backend spent on this VM's start and exits */
+static void vm_count(struct vm *vm)
+{
+	uint64_t v, user, kernel;
+	int i;
+
+	if (!stat_get(vm->fd, "gunyah_rm_calls", &v))
+		return;
+	bench.has_counts = true;
+	bench.rm_calls += v;
+	if (stat_get(vm->fd, "gunyah_vm_starts", &v))
+		bench.vm_starts += v;
+	for (i = 0; i < NR_VCPUS; i++) {
+		if (stat_get(vm->vcpu[i].fd, "gunyah_hypercalls", &v))
+			bench.hypercalls += v;
+		if (stat_get(vm->vcpu[i].fd, "mmio_exit_user", &user) &&
+		    stat_get(vm->vcpu[i].fd, "mmio_exit_kernel", &kernel))
+			bench.mmio_exits += user + kernel;
+	}
 }
 
 static void vm_destroy(struct vm *vm)
@@ -606,6 +668,8 @@ static void vm_cycle(void)
 	for (i = 0; i < NR_VCPUS; i++)
 		pthread_join(vm.vcpu[i].thread, NULL);
 
+	if (opt.bench)
+		vm_count(&vm);
 	vm_destroy(&vm);
 	pthread_cond_destroy(&vm.cond);
 	pthread_mutex_destroy(&vm.lock);
@@ -702,6 +766,12 @@ int main(int argc, char **argv)
 		printf("bench: run-to-first-mmio-exit %.1f us\n", bench.first_exit_us / opt.loops);
 		printf("bench: mmio-exit-round-trip %.2f us\n", bench.round_trip_us / opt.loops);
 		printf("bench: vm-create-run-destroy %.2f ms\n", bench.cycle_ms / opt.loops);
+		if (bench.has_counts && bench.vm_starts && bench.mmio_exits) {
+			printf("bench: rm-calls-per-vm-start %.1f calls\n",
+			       (double)bench.rm_calls / bench.vm_starts);
+			printf("bench: hypercalls-per-mmio-exit %.2f calls\n",
+			       (double)bench.hypercalls / bench.mmio_exits);
+		}
 	}
 	printf(VMM ": PASS (%d VM%s)\n", opt.loops, opt.loops > 1 ? "s" : "");
 	return 0;
