@@ -18,7 +18,7 @@ export KSRC
 all: kernel
 
 help:
-	@sed -n '3,12p' Makefile
+	@sed -n '3,11p' Makefile
 
 deps:
 	@$(H)/deps.sh && $(H)/fetch-debs.sh
@@ -26,8 +26,8 @@ deps:
 kernel: deps
 	@$(H)/kernel-src.sh && $(H)/kernel-build.sh
 
-initramfs: kernel
-	@$(H)/mkinitramfs.sh build/initramfs/guest.cpio.gz $(H)/guest-init
+initramfs: kernel vmm
+	@bash -c '. $(H)/lib.sh && guest_initramfs' 
 
 headers: kernel
 	@$(MAKE) --no-print-directory -C build/linux O=$(CURDIR)/build/kernel \

@@ -62,7 +62,7 @@ fi
 : >"$LOGS/checkpatch.log"
 "$HARNESS_DIR/static-checks.sh"
 
-required initramfs build/guest-initramfs "$HARNESS_DIR/mkinitramfs.sh" "$GUEST_INITRAMFS" "$HARNESS_DIR/guest-init"
+required initramfs build/guest-initramfs guest_initramfs
 
 # Direct boot: no hypervisor. Our kernel must boot, run KUnit and report Gunyah absent.
 #   direct_boot NAME KOUT    (results under NAME/)
@@ -91,6 +91,7 @@ direct_boot() {
 		result FAIL "$name/gunyah-absent-reported" "no 'gunyah: ... not detected' line without a hypervisor"
 	fi
 	kernel_reports "$name" "$log"
+	guest_test_results "$name" "$log"
 	python3 "$HARNESS_DIR/kunit-results.py" "$KSRC_DIR" "$log" "$name/kunit" >>"$RESULTS" \
 		2>"$LOGS/$name-kunit.log"
 	grep -E "^(FAIL|SKIP) $name/kunit" "$RESULTS" | sed 's/^/  /' >&2

@@ -41,6 +41,9 @@ if [ -f "$VMM_DIR/Makefile" ]; then
 		KHDR="$KOUT/usr/include"; then
 		result PASS build/gunyah-kvm-vmm
 		vmm=1
+		# Our kernel runs it too, under the emulator (harness/guest-tests/kvm-*.sh).
+		stage guest-initramfs-vmm guest_initramfs ||
+			result FAIL build/guest-initramfs-with-vmm "see build/logs/guest-initramfs-vmm.log"
 	else
 		result FAIL build/gunyah-kvm-vmm "see build/logs/vmm-build.log"
 	fi
@@ -130,7 +133,9 @@ l1_result boot cmd l1/gunyah-emu-exit "gunyah-emu did not finish cleanly"
 
 # The KASAN/lockdep kernel under the emulator: the live RM path with its real transport.
 if [ -n "$debug" ]; then
-	KIMAGE=$KOUT_DEBUG/arch/arm64/boot/Image stage l1-debug l1_boot debug
+	# One VM through /dev/kvm is enough here: KASAN makes every VM slow.
+	KARGS="harness.tests=kvm-dev" KIMAGE=$KOUT_DEBUG/arch/arm64/boot/Image \
+		stage l1-debug l1_boot debug
 	boot_result debug $? emu-debug/l1-boot
 	"$HARNESS_DIR/emu-results.sh" debug "$LOGS/l1-debug.log"
 fi
@@ -139,7 +144,8 @@ fi
 # them, and never hand back or touch a page whose reclaim failed (it stays lent, leaked).
 #  - the first MEM_RECLAIM fails with NOMEM;
 #  - a seeded fifth of all RM calls fail (three seeds, each a fixed set of failures).
-stage l1-fault-reclaim l1_boot fault-reclaim "--fail-rm 51000015:1"
+# Our kernel's own tests (guest-tests: VMs through /dev/kvm) run in the normal boots only.
+KARGS="harness.tests=none" stage l1-fault-reclaim l1_boot fault-reclaim "--fail-rm 51000015:1"
 boot_result fault-reclaim $? fault/reclaim/l1-boot
 "$HARNESS_DIR/emu-results.sh" fault-reclaim "$LOGS/l1-fault-reclaim.log"
 # "Applied, reply lost": the RM does every fourth LEND and RECLAIM but its reply never comes,
@@ -147,13 +153,15 @@ boot_result fault-reclaim $? fault/reclaim/l1-boot
 # again. Only the stress case runs (200 lend-reclaim cycles with a short deadline); the kernel
 # must repeat each lost reclaim, leak each lend it cannot resolve, never touch a lent page
 # (init_on_free would write a freed one), and report as leaked exactly what the emulator holds.
-KARGS="kunit.filter_glob=gunyah_rm_live.live_parcel_stress" stage l1-fault-lost-replies \
+KARGS="kunit.filter_glob=gunyah_rm_live.live_parcel_stress harness.tests=none" \
+	stage l1-fault-lost-replies \
 	l1_boot fault-lost-replies \
 	"--lose-rate 0.25 --lose-msgs 51000012,51000015 --seed 5 --lose-reply 5100001a"
 boot_result fault-lost-replies $? fault/lost-replies/l1-boot
 "$HARNESS_DIR/emu-results.sh" fault-lost-replies "$LOGS/l1-fault-lost-replies.log"
 for seed in 7 11 23; do
-	stage "l1-fault-random$seed" l1_boot "fault-random$seed" "--fail-rate 0.2 --seed $seed"
+	KARGS="harness.tests=none" stage "l1-fault-random$seed" l1_boot "fault-random$seed" \
+		"--fail-rate 0.2 --seed $seed"
 	boot_result "fault-random$seed" $? "fault/random$seed/l1-boot"
 	"$HARNESS_DIR/emu-results.sh" "fault-random$seed" "$LOGS/l1-fault-random$seed.log"
 done

@@ -21,6 +21,17 @@ EMU_OUT=$BUILD/emu
 VMM_OUT=$BUILD/vmm
 L1_DIR=$BUILD/l1
 
+# Our kernel's initramfs: guest-init, the tests it runs in check mode (harness/guest-tests) and
+# our VMM when it has been built (make vmm).
+guest_initramfs() {
+	local files=() t
+	for t in "$HARNESS_DIR"/guest-tests/*.sh; do
+		files+=("$t:/harness/tests/$(basename "$t")")
+	done
+	[ -x "$VMM_OUT/gunyah-kvm-vmm" ] && files+=("$VMM_OUT/gunyah-kvm-vmm:/harness/gunyah-kvm-vmm")
+	"$HARNESS_DIR/mkinitramfs.sh" "$GUEST_INITRAMFS" "$HARNESS_DIR/guest-init" "${files[@]}"
+}
+
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -103,6 +114,21 @@ boot_failure() {
 
 # One result saying whether a console log holds a kernel report: an oops, a BUG (KASAN
 # included), a WARNING or a lockdep splat.
+# The tests our kernel's init ran (harness/guest-tests): status 0 passed, 77 skipped, else failed;
+# a test's own lines start with its name.
+#   guest_test_results PREFIX LOG
+guest_test_results() {
+	local name st why
+	while read -r _ _ name st; do
+		why=$(grep -a "^$name: \|^gunyah-kvm-vmm: FAIL" "$2" | tail -n 1 | tr -d '\r')
+		case $st in
+		0) result PASS "$1/guest/$name" ;;
+		77) result SKIP "$1/guest/$name" "$why" ;;
+		*) result FAIL "$1/guest/$name" "${why:-exit status $st}" ;;
+		esac
+	done < <(grep -a '^@@harness test ' "$2" | tr -d '\r')
+}
+
 #   kernel_reports PREFIX LOG
 kernel_reports() {
 	local re='Unable to handle kernel|Internal error:|BUG:|WARNING:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage'
