@@ -3,6 +3,7 @@
 # Gunyah backend for KVM: build, boot and test.
 #
 #   make check     every test; last line "N passed, N failed, N skipped"
+#   make bench     our VMM on native KVM and on the Gunyah backend, figures side by side
 #   make run       boot our kernel to its shell (RUN='cmd' runs cmd and returns its status)
 #   make kernel    build/kernel/arch/arm64/boot/Image
 #   make vmm       build/vmm/gunyah-kvm-vmm, our KVM-API-only VMM (the backend's acceptance test)
@@ -13,12 +14,12 @@
 H := harness
 export KSRC
 
-.PHONY: all kernel initramfs emulator vmm headers check run l1 deps clean distclean help
+.PHONY: all kernel initramfs emulator vmm headers check bench run l1 deps clean distclean help
 
 all: kernel
 
 help:
-	@sed -n '3,11p' Makefile
+	@sed -n '3,12p' Makefile
 
 deps:
 	@$(H)/deps.sh && $(H)/fetch-debs.sh
@@ -43,6 +44,11 @@ vmm: headers
 
 check:
 	@$(H)/check.sh
+
+# Figures, not a test: our VMM on native KVM and on the Gunyah backend, side by side
+bench: initramfs
+	@$(MAKE) --no-print-directory emulator >/dev/null
+	@$(H)/bench.sh
 
 run: initramfs
 	@if [ -f tools/testing/gunyah/Makefile ] && [ "$(STACK)" != direct ]; then \
