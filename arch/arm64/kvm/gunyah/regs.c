@@ -19,6 +19,7 @@
 
 #define pr_fmt(fmt) "kvm-gunyah: " fmt
 
+#include <linux/bitfield.h>
 #include <linux/kvm_host.h>
 #include <linux/uaccess.h>
 
@@ -31,7 +32,12 @@
 #define CORE_OFF(x)	(offsetof(struct kvm_regs, x) / sizeof(u32))
 #define CORE_REG(x)	(KVM_REG_ARM64 | KVM_REG_ARM_CORE | CORE_OFF(x))
 
-/* The stub reads the table with these offsets (stub.S) */
+/*
+ * The stub reads the table with these offsets (stub.S). sparse lays out
+ * __uint128_t with 8-byte alignment, unlike the compilers: it checks the
+ * rest of this file, the compiler these.
+ */
+#ifndef __CHECKER__
 static_assert(offsetof(struct kvm_regs, regs.sp) == 248);
 static_assert(offsetof(struct kvm_regs, regs.pc) == 256);
 static_assert(offsetof(struct kvm_regs, regs.pstate) == 264);
@@ -39,6 +45,7 @@ static_assert(offsetof(struct kvm_regs, sp_el1) == 272);
 static_assert(offsetof(struct kvm_regs, fp_regs.vregs) == 336);
 static_assert(offsetof(struct kvm_regs, fp_regs.fpsr) == 848);
 static_assert(offsetof(struct kvm_regs, fp_regs.fpcr) == 852);
+#endif
 
 /* Size of the core register at @off, as native KVM (guest.c) sees it */
 static int gunyah_kvm_core_size(u64 off)
@@ -132,17 +139,23 @@ u64 gunyah_kvm_vcpu_mpidr(const struct kvm_vcpu *vcpu)
 	       (idx & 0xff) << MPIDR_LEVEL_SHIFT(0);
 }
 
+/* ID_AA64DFR0_EL1.PMUVer */
+#define GUNYAH_KVM_DFR0_PMUVER	GENMASK_ULL(11, 8)
+
 /*
  * ID registers: Linux here runs at EL1 in Gunyah's primary VM and sees the
  * hypervisor's sanitised view, which is what Gunyah gives its VMs too;
  * features this backend cannot offer a VM (SVE, SME, MTE, the PMU, AMU,
  * AArch32 EL1) are hidden so that a VMM's CPU model agrees with the caps.
  */
-static bool gunyah_kvm_id_reg(u32 sysreg, u64 *val)
+static bool gunyah_kvm_id_reg(u64 id, u32 sysreg, u64 *val)
 {
-	if (sys_reg_Op0(sysreg) != 3 || sys_reg_Op1(sysreg) != 0 ||
-	    sys_reg_CRn(sysreg) != 0 || sys_reg_CRm(sysreg) < 1 ||
-	    sys_reg_CRm(sysreg) > 7)
+	/* The ID register space: Op0 3, Op1 0, CRn 0, CRm 1 to 7 */
+	if (FIELD_GET(KVM_REG_ARM64_SYSREG_OP0_MASK, id) != 3 ||
+	    FIELD_GET(KVM_REG_ARM64_SYSREG_OP1_MASK, id) != 0 ||
+	    FIELD_GET(KVM_REG_ARM64_SYSREG_CRN_MASK, id) != 0 ||
+	    FIELD_GET(KVM_REG_ARM64_SYSREG_CRM_MASK, id) < 1 ||
+	    FIELD_GET(KVM_REG_ARM64_SYSREG_CRM_MASK, id) > 7)
 		return false;
 	*val = 0;
 	switch (sysreg) {
@@ -179,7 +192,7 @@ static bool gunyah_kvm_id_reg(u32 sysreg, u64 *val)
 			  ID_AA64PFR1_EL1_RAS_frac_MASK);
 		break;
 	case SYS_ID_AA64DFR0_EL1:
-		*val &= ~ID_AA64DFR0_EL1_PMUVer_MASK;
+		*val &= ~GUNYAH_KVM_DFR0_PMUVER;
 		break;
 	case SYS_ID_AA64ZFR0_EL1:
 	case SYS_ID_AA64SMFR0_EL1:
@@ -225,7 +238,7 @@ static int gunyah_kvm_sys_reg(struct gunyah_kvm_vcpu *gv,
 	}
 	if (sysreg == SYS_MPIDR_EL1)
 		cur = gunyah_kvm_vcpu_mpidr(&gv->vcpu);
-	else if (!gunyah_kvm_id_reg(sysreg, &cur))
+	else if (!gunyah_kvm_id_reg(reg->id, sysreg, &cur))
 		return -ENOENT;
 	if (!set)
 		return put_user(cur, uaddr);
