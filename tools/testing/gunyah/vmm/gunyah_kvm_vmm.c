@@ -213,17 +213,33 @@ static void vm_create(struct vm *vm)
 	step_ok(0, "VM of type %#lx (KVM_CAP_ARM_VM_IPA_SIZE %d)", type, ipa);
 }
 
+#define HUGE_SIZE	0x200000UL
+
 static void vm_add_slot(struct vm *vm, int slot, __u64 gpa, size_t size)
 {
 	struct kvm_userspace_memory_region r = {
 		.slot = slot, .guest_phys_addr = gpa, .memory_size = size,
 	};
 
-	vm->mem[slot] = mmap(NULL, size, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (vm->mem[slot] == MAP_FAILED)
+	uintptr_t base, aligned;
+	void *p;
+
+	/*
+	 * 2 MiB aligned and THP-backed where the kernel offers it, as QEMU
+	 * allocates guest RAM: a backend then sees contiguous memory.
+	 */
+	p = mmap(NULL, size + HUGE_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
 		die("mmap of slot %d: %s", slot, strerror(errno));
-	r.userspace_addr = (uintptr_t)vm->mem[slot];
+	base = (uintptr_t)p;
+	aligned = (base + HUGE_SIZE - 1) & ~(uintptr_t)(HUGE_SIZE - 1);
+	if (aligned > base)
+		munmap(p, aligned - base);
+	munmap((void *)(aligned + size), base + HUGE_SIZE - aligned);
+	vm->mem[slot] = (void *)aligned;
+	madvise(vm->mem[slot], size, MADV_HUGEPAGE);
+	r.userspace_addr = aligned;
 	KVM_IOCTL(vm->fd, KVM_SET_USER_MEMORY_REGION, &r);
 }
 
