@@ -190,8 +190,6 @@ extern const u8 gunyah_kvm_stub_end[];
 #define GUNYAH_KVM_STUB_REGS_OFFSET	SZ_4K
 #define GUNYAH_KVM_STUB_DT_OFFSET	SZ_8K
 #define GUNYAH_KVM_STUB_DT_SIZE		SZ_64K
-
-/* vcpu.c */
-int gunyah_kvm_vcpu_run(struct gunyah_kvm_vcpu *gv);
+#define GUNYAH_KVM_IMAGE_SIZE		(GUNYAH_KVM_STUB_DT_OFFSET + GUNYAH_KVM_STUB_DT_SIZE)
 
 #endif /* __ARM64_KVM_GUNYAH_H__ */

@@ -102,11 +102,6 @@ static int gunyah_kvm_place_image(struct gunyah_kvm *gvm, u64 size, u64 *ipa)
 	return -ENOSPC;
 }
 
-static size_t gunyah_kvm_image_size(struct gunyah_kvm *gvm)
-{
-	return GUNYAH_KVM_STUB_DT_OFFSET + GUNYAH_KVM_STUB_DT_SIZE;
-}
-
 /* Stub, the boot vCPU's registers and the configuration DT, then lend */
 static int gunyah_kvm_image_prepare(struct gunyah_kvm *gvm,
 				    struct gunyah_kvm_vcpu *boot)
@@ -122,7 +117,7 @@ static int gunyah_kvm_image_prepare(struct gunyah_kvm *gvm,
 		.nr_vcpus = atomic_read(&gvm->kvm.online_vcpus),
 		.nr_spis = gunyah_kvm_nr_spis(gvm),
 	};
-	size_t size = gunyah_kvm_image_size(gvm);
+	size_t size = GUNYAH_KVM_IMAGE_SIZE;
 	void *va;
 	int ret;
 
