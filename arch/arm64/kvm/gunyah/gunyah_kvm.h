@@ -65,6 +65,9 @@ struct gunyah_kvm_image {
 	u32 dt_size;
 	struct gunyah_rm_parcel parcel;
 	bool has_parcel;
+	/* The VMM's boot code from the RM's page, run from the image */
+	void *boot_code;
+	u64 boot_pc_offset;
 };
 
 struct gunyah_kvm {
@@ -154,6 +157,16 @@ int gunyah_kvm_parcels_get(unsigned int n);
 long gunyah_kvm_pinned_pages(void);
 void gunyah_kvm_parcels_put(unsigned int n);
 
+/* boot.c */
+int gunyah_kvm_boot_prepare(struct gunyah_kvm *gvm,
+			    struct gunyah_kvm_vcpu *boot);
+void gunyah_kvm_boot_place(struct gunyah_kvm *gvm, void *image_va,
+			   struct kvm_regs *regs);
+#if IS_ENABLED(CONFIG_KUNIT)
+bool gunyah_kvm_boot_code_x0(const u8 *code, u64 offset, u64 *x0);
+int gunyah_kvm_dt_trim_memory(void *dt);
+#endif
+
 /* config_dt.c */
 struct gunyah_kvm_config_dt {
 	u64 image_ipa;
@@ -186,9 +199,14 @@ u64 gunyah_kvm_vcpu_mpidr(const struct kvm_vcpu *vcpu);
 /* stub.S: copied into the image parcel */
 extern const u8 gunyah_kvm_stub_start[];
 extern const u8 gunyah_kvm_stub_end[];
-/* Offsets of the boot register table in the image, for stub.S */
+/*
+ * The image: the stub, the boot vCPU's registers (stub.S has the offset),
+ * the VMM's boot code if it was in the RM's page (boot.c), the
+ * configuration DT.
+ */
 #define GUNYAH_KVM_STUB_REGS_OFFSET	SZ_4K
-#define GUNYAH_KVM_STUB_DT_OFFSET	SZ_8K
+#define GUNYAH_KVM_STUB_BOOT_OFFSET	SZ_8K
+#define GUNYAH_KVM_STUB_DT_OFFSET	(SZ_8K + SZ_4K)
 #define GUNYAH_KVM_STUB_DT_SIZE		SZ_64K
 #define GUNYAH_KVM_IMAGE_SIZE		(GUNYAH_KVM_STUB_DT_OFFSET + GUNYAH_KVM_STUB_DT_SIZE)
 

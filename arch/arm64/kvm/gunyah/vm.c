@@ -136,6 +136,7 @@ static int gunyah_kvm_image_prepare(struct gunyah_kvm *gvm,
 	memcpy(va, gunyah_kvm_stub_start,
 	       gunyah_kvm_stub_end - gunyah_kvm_stub_start);
 	memcpy(va + GUNYAH_KVM_STUB_REGS_OFFSET, &boot->regs, sizeof(boot->regs));
+	gunyah_kvm_boot_place(gvm, va, va + GUNYAH_KVM_STUB_REGS_OFFSET);
 	ret = gunyah_kvm_build_config_dt(gvm, va + GUNYAH_KVM_STUB_DT_OFFSET,
 					 GUNYAH_KVM_STUB_DT_SIZE, &cfg);
 	if (ret) {
@@ -184,6 +185,8 @@ static void gunyah_kvm_image_release(struct gunyah_kvm *gvm)
 	if (image->pages)
 		__free_pages(image->pages, image->order);
 	image->pages = NULL;
+	kfree(image->boot_code);
+	image->boot_code = NULL;
 }
 
 static int gunyah_kvm_configure(struct gunyah_kvm *gvm)
@@ -380,7 +383,9 @@ static int gunyah_kvm_start(struct gunyah_kvm *gvm, unsigned long *progress)
 		return ret;
 	*progress |= GUNYAH_KVM_LISTENING;
 
-	ret = gunyah_kvm_mem_share(gvm, vmid);
+	/* Before sharing: it may change the guest's DT, which is then cleaned */
+	ret = gunyah_kvm_boot_prepare(gvm, boot);
+	ret = ret ?: gunyah_kvm_mem_share(gvm, vmid);
 	ret = ret ?: gunyah_kvm_image_prepare(gvm, boot);
 	ret = ret ?: gunyah_kvm_configure(gvm);
 	if (ret)
