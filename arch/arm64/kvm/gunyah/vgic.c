@@ -4,9 +4,17 @@
  *
  * The vGIC itself is Gunyah's: the device only records what a VMM sets
  * (addresses, number of IRQs) for the configuration DT. Its state groups
- * (distributor, redistributor and CPU registers, line levels) and the ITS
- * are refused, so QEMU adds a migration blocker instead of touching vGIC
+ * (distributor, redistributor and CPU registers, line levels) are
+ * refused, so QEMU adds a migration blocker instead of touching vGIC
  * state; GICv2 is not offered at all.
+ *
+ * Gunyah's vGIC on this platform has no LPIs (GICV3_HAS_LPI=0), so there
+ * is no ITS to give a guest. An ITS device can still be created, and does
+ * nothing: QEMU 7.2 creates one whenever KVM has KVM_CAP_SIGNAL_MSI and
+ * crashes when KVM has not (create_its() compares the NULL class name it
+ * gets then). The guest reads GICD_TYPER.LPIS as 0 and never uses the ITS
+ * QEMU describes; MSI routes and KVM_SIGNAL_MSI fail, and the ITS's state
+ * groups are refused like the vGIC's (a migration blocker in QEMU).
  *
  * SPIs reach the guest through doorbells, one per SPI, declared in the
  * configuration DT with the SPI as their interrupt: level 1 sends the
@@ -132,7 +140,7 @@ int kvm_set_routing_entry(struct kvm *kvm,
 	}
 }
 
-/* Unreachable: MSI routes are refused above and KVM_SIGNAL_MSI is not built */
+/* KVM_SIGNAL_MSI: no LPIs, so no MSI ever reaches a Gunyah guest */
 int kvm_set_msi(struct kvm_kernel_irq_routing_entry *e, struct kvm *kvm,
 		int irq_source_id, int level, bool line_status)
 {
@@ -407,8 +415,98 @@ static const struct kvm_device_ops gunyah_kvm_vgic_ops = {
 	.has_attr = gunyah_kvm_vgic_has_attr,
 };
 
+/* The ITS a VMM may create: it keeps its frame's address, nothing else */
+static int gunyah_kvm_its_create(struct kvm_device *dev, u32 type)
+{
+	u64 *base = kzalloc(sizeof(*base), GFP_KERNEL_ACCOUNT);
+
+	if (!base)
+		return -ENOMEM;
+	*base = GUNYAH_KVM_ADDR_UNDEF;
+	dev->private = base;
+	return 0;
+}
+
+static void gunyah_kvm_its_destroy(struct kvm_device *dev)
+{
+	kfree(dev->private);
+	kfree(dev);
+}
+
+static int gunyah_kvm_its_has_attr(struct kvm_device *dev,
+				   struct kvm_device_attr *attr)
+{
+	switch (attr->group) {
+	case KVM_DEV_ARM_VGIC_GRP_ADDR:
+		return attr->attr == KVM_VGIC_ITS_ADDR_TYPE ? 0 : -ENXIO;
+	case KVM_DEV_ARM_VGIC_GRP_CTRL:
+		/* Resetting an ITS that holds nothing is honest; saving is not */
+		if (attr->attr == KVM_DEV_ARM_VGIC_CTRL_INIT ||
+		    attr->attr == KVM_DEV_ARM_ITS_CTRL_RESET)
+			return 0;
+		return -ENXIO;
+	default:
+		return -ENXIO;
+	}
+}
+
+static int gunyah_kvm_its_set_attr(struct kvm_device *dev,
+				   struct kvm_device_attr *attr)
+{
+	struct gunyah_kvm *gvm = to_gunyah_kvm(dev->kvm);
+	u64 __user *uaddr = (u64 __user *)(unsigned long)attr->addr;
+	u64 *base = dev->private, addr;
+	int ret;
+
+	if (attr->group == KVM_DEV_ARM_VGIC_GRP_ADDR &&
+	    attr->attr != KVM_VGIC_ITS_ADDR_TYPE)
+		return -ENODEV;
+	ret = gunyah_kvm_its_has_attr(dev, attr);
+	if (ret || attr->group != KVM_DEV_ARM_VGIC_GRP_ADDR)
+		return ret;
+	if (get_user(addr, uaddr))
+		return -EFAULT;
+	/* As native (vgic_check_iorange()) */
+	if (!IS_ALIGNED(addr, SZ_64K))
+		return -EINVAL;
+	if (addr + 2 * SZ_64K > BIT_ULL(gvm->ipa_bits))
+		return -E2BIG;
+	mutex_lock(&gvm->lock);
+	if (*base != GUNYAH_KVM_ADDR_UNDEF)
+		ret = -EEXIST;
+	else
+		*base = addr;
+	mutex_unlock(&gvm->lock);
+	return ret;
+}
+
+static int gunyah_kvm_its_get_attr(struct kvm_device *dev,
+				   struct kvm_device_attr *attr)
+{
+	u64 __user *uaddr = (u64 __user *)(unsigned long)attr->addr;
+	u64 *base = dev->private;
+
+	if (attr->group != KVM_DEV_ARM_VGIC_GRP_ADDR ||
+	    attr->attr != KVM_VGIC_ITS_ADDR_TYPE)
+		return -ENXIO;
+	return put_user(*base, uaddr);
+}
+
+static const struct kvm_device_ops gunyah_kvm_its_ops = {
+	.name = "kvm-gunyah-its",
+	.create = gunyah_kvm_its_create,
+	.destroy = gunyah_kvm_its_destroy,
+	.set_attr = gunyah_kvm_its_set_attr,
+	.get_attr = gunyah_kvm_its_get_attr,
+	.has_attr = gunyah_kvm_its_has_attr,
+};
+
 int gunyah_kvm_vgic_register(void)
 {
-	return kvm_register_device_ops(&gunyah_kvm_vgic_ops,
-				       KVM_DEV_TYPE_ARM_VGIC_V3);
+	int ret;
+
+	ret = kvm_register_device_ops(&gunyah_kvm_vgic_ops,
+				      KVM_DEV_TYPE_ARM_VGIC_V3);
+	return ret ?: kvm_register_device_ops(&gunyah_kvm_its_ops,
+					      KVM_DEV_TYPE_ARM_VGIC_ITS);
 }
