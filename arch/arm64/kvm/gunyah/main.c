@@ -132,6 +132,7 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 	case KVM_CAP_ARM_PSCI_0_2:
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_VCPU_ATTRIBUTES:
+	case KVM_CAP_MP_STATE:
 		return 1;
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:

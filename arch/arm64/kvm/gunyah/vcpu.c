@@ -151,16 +151,47 @@ int kvm_arch_vcpu_ioctl_set_guest_debug(struct kvm_vcpu *vcpu,
 	return -EINVAL;
 }
 
+/*
+ * Whether a vCPU starts powered off, as KVM_ARM_VCPU_POWER_OFF says it.
+ * QEMU 7.2 decides that its secondary vCPUs start off only after it
+ * initialised them (arm_load_kernel() runs after the vCPUs are realised),
+ * and tells KVM with KVM_SET_MP_STATE at every reset. While the Gunyah VM
+ * runs, its vCPUs' power state is Gunyah's: it cannot be read, and only
+ * the value set before the start can be written again.
+ */
 int kvm_arch_vcpu_ioctl_get_mpstate(struct kvm_vcpu *vcpu,
 				    struct kvm_mp_state *mp_state)
 {
-	return -EINVAL;
+	struct gunyah_kvm_vcpu *gv = to_gunyah_vcpu(vcpu);
+
+	if (READ_ONCE(to_gunyah_kvm(vcpu->kvm)->state) == GUNYAH_KVM_VM_RUNNING)
+		return -EBUSY;
+	mp_state->mp_state = gv->power_off ? KVM_MP_STATE_STOPPED :
+					     KVM_MP_STATE_RUNNABLE;
+	return 0;
 }
 
 int kvm_arch_vcpu_ioctl_set_mpstate(struct kvm_vcpu *vcpu,
 				    struct kvm_mp_state *mp_state)
 {
-	return -EINVAL;
+	struct gunyah_kvm_vcpu *gv = to_gunyah_vcpu(vcpu);
+	bool off;
+
+	switch (mp_state->mp_state) {
+	case KVM_MP_STATE_RUNNABLE:
+		off = false;
+		break;
+	case KVM_MP_STATE_STOPPED:
+		off = true;
+		break;
+	default:
+		/* Gunyah has no way to start a vCPU suspended */
+		return -EINVAL;
+	}
+	if (READ_ONCE(to_gunyah_kvm(vcpu->kvm)->state) == GUNYAH_KVM_VM_RUNNING)
+		return off == gv->power_off ? 0 : -EBUSY;
+	gv->power_off = off;
+	return 0;
 }
 
 /*
