@@ -188,8 +188,9 @@ int kvm_arch_prepare_memory_region(struct kvm *kvm,
 	/* The RM cannot change a started VM's memory map (gunyah.rst) */
 	if (gunyah_kvm_vm_started(gvm))
 		return -EBUSY;
-	if (change == KVM_MR_DELETE || change == KVM_MR_FLAGS_ONLY)
+	if (change == KVM_MR_DELETE)
 		return 0;
+	/* A flags-only change must not turn on dirty logging either */
 	return gunyah_kvm_mem_check_slot(gvm, new);
 }
 
