@@ -17,8 +17,11 @@
  *  6. vCPU 0 calls PSCI SYSTEM_OFF: a KVM_EXIT_SYSTEM_EVENT of type SHUTDOWN.
  *
  * --loops N repeats create, run and destroy N times; --bench prints timings as
- * "bench: NAME VALUE UNIT"; --die-at=before-run|running|mmio SIGKILLs the VMM at that point,
- * so that a harness can check what the kernel cleans up after a killed VMM.
+ * "bench: NAME VALUE UNIT"; --die-at=before-run|running|mmio SIGKILLs the VMM at that point
+ * of its last VM, so that a harness can check what the kernel cleans up after a killed VMM.
+ * --stats prints one line per VM, also just before a --die-at kill: whether its guest ran
+ * (step 1 seen) and how many times the backend started it (the Gunyah backend's
+ * gunyah_vm_starts stat, "-" without it).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -65,6 +68,7 @@ enum die_at { DIE_NEVER, DIE_BEFORE_RUN, DIE_RUNNING, DIE_MMIO };
 static struct {
 	bool verbose;
 	bool bench;
+	bool stats;
 	int loops;
 	int timeout_s;
 	enum die_at die_at;
@@ -101,6 +105,7 @@ struct vcpu {
 };
 
 struct vm {
+	int index;		/* 1 to --loops */
 	int fd;
 	int gic_fd;
 	int irqfd;		/* eventfd bound to SPI_EDGE */
@@ -112,12 +117,16 @@ struct vm {
 	int raise;		/* an INTID for the main thread to raise, or 0 */
 	int round_trips;	/* timed MMIO round trips at the end of step 5 */
 	bool done;
+	bool guest_ran;		/* step 1 seen */
 	bool vcpu1_reported;
 	bool stopping;
 	double excluded_us;	/* raise delays and timed round trips: not in the cycle time */
 };
 
 static int kvm_fd;
+/* The VM being run, for --stats at a --die-at kill; whether it is the last one */
+static struct vm *cur_vm;
+static bool last_vm;
 
 /* Fail: one line on stderr, exit status 1. */
 #define die(fmt, ...) do {						\
@@ -134,10 +143,14 @@ static int kvm_fd;
 		       step_name[n__], ##__VA_ARGS__);			\
 } while (0)
 
+static void vm_print_stats(struct vm *vm);
+
 static void die_now(enum die_at where, const char *what)
 {
-	if (opt.die_at != where)
+	if (opt.die_at != where || !last_vm)
 		return;
+	if (opt.stats)
+		vm_print_stats(cur_vm);
 	printf(VMM ": --die-at: SIGKILL %s\n", what);
 	fflush(stdout);
 	kill(getpid(), SIGKILL);
@@ -187,7 +200,7 @@ static void vcpu_set_reg(struct vcpu *v, __u64 id, uint64_t val)
 	KVM_IOCTL(v->fd, KVM_SET_ONE_REG, &reg);
 }
 
-static void vm_create(struct vm *vm)
+static void vm_create(struct vm *vm, int index)
 {
 	static const struct { int cap; const char *name; } caps[] = {
 		{ KVM_CAP_USER_MEMORY, "USER_MEMORY" },
@@ -201,6 +214,7 @@ static void vm_create(struct vm *vm)
 	int ipa;
 
 	memset(vm, 0, sizeof(*vm));
+	vm->index = index;
 	vm->gic_fd = -1;
 	vm->irqfd = -1;
 	ipa = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
@@ -360,6 +374,18 @@ static void vm_count(struct vm *vm)
 	}
 }
 
+/* --stats: one line per VM, whether it ran and how often the backend started it */
+static void vm_print_stats(struct vm *vm)
+{
+	uint64_t starts;
+	char buf[24] = "-";
+
+	if (stat_get(vm->fd, "gunyah_vm_starts", &starts))
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)starts);
+	printf(VMM ": stats: vm %d guest-ran %d gunyah_vm_starts %s\n", vm->index,
+	       __atomic_load_n(&vm->guest_ran, __ATOMIC_ACQUIRE), buf);
+}
+
 static void vm_destroy(struct vm *vm)
 {
 	int i;
@@ -513,6 +539,7 @@ static void *vcpu0_thread(void *arg)
 	vcpu_run(v);
 	bench.first_exit_us += now_us() - t0;
 	expect_write(v, PORT_HELLO, HELLO_VALUE, "MMIO write");
+	__atomic_store_n(&vm->guest_ran, true, __ATOMIC_RELEASE);
 	step_ok(1, "8-byte write of %#llx to %#x", (unsigned long long)HELLO_VALUE,
 		TEST_DEV_BASE + PORT_HELLO);
 
@@ -639,7 +666,7 @@ static void vm_supervise(struct vm *vm)
 	pthread_kill(vm->vcpu[1].thread, SIGUSR1);
 }
 
-static void vm_cycle(void)
+static void vm_cycle(int index)
 {
 	pthread_condattr_t ca;
 	struct vm vm;
@@ -647,7 +674,8 @@ static void vm_cycle(void)
 	uint64_t *params;
 	int i;
 
-	vm_create(&vm);
+	vm_create(&vm, index);
+	cur_vm = &vm;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&vm.cond, &ca);
@@ -686,7 +714,10 @@ static void vm_cycle(void)
 
 	if (opt.bench)
 		vm_count(&vm);
+	if (opt.stats)
+		vm_print_stats(&vm);
 	vm_destroy(&vm);
+	cur_vm = NULL;
 	pthread_cond_destroy(&vm.cond);
 	pthread_mutex_destroy(&vm.lock);
 	bench.cycle_ms += (now_us() - t0 - vm.excluded_us) / 1e3;
@@ -714,7 +745,7 @@ static void become_user(const char *spec)
 static void bad_usage(void)
 {
 	fprintf(stderr,
-		"usage: " VMM " [-v] [--loops N] [--bench] [--timeout SECONDS]\n"
+		"usage: " VMM " [-v] [--loops N] [--bench] [--timeout SECONDS] [--stats]\n"
 		"       [--die-at=before-run|running|mmio] [--user=UID:GID[:GROUP]]\n");
 	exit(2);
 }
@@ -728,6 +759,7 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "die-at", required_argument, NULL, 'd' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "stats", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char * const die_names[] = { "", "before-run", "running", "mmio" };
@@ -758,6 +790,9 @@ int main(int argc, char **argv)
 		case 'u':
 			opt.user = optarg;
 			break;
+		case 's':
+			opt.stats = true;
+			break;
 		default:
 			bad_usage();
 		}
@@ -775,8 +810,10 @@ int main(int argc, char **argv)
 	if (ioctl(kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
 		die("KVM API version is not %d", KVM_API_VERSION);
 
-	for (i = 0; i < opt.loops; i++)
-		vm_cycle();
+	for (i = 1; i <= opt.loops; i++) {
+		last_vm = i == opt.loops;
+		vm_cycle(i);
+	}
 
 	if (opt.bench) {
 		printf("bench: run-to-first-mmio-exit %.1f us\n", bench.first_exit_us / opt.loops);
