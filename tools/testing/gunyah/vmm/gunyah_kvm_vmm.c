@@ -21,7 +21,9 @@
  * of its last VM, so that a harness can check what the kernel cleans up after a killed VMM.
  * --stats prints one line per VM, also just before a --die-at kill: whether its guest ran
  * (step 1 seen) and how many times the backend started it (the Gunyah backend's
- * gunyah_vm_starts stat, "-" without it).
+ * gunyah_vm_starts stat, "-" without it). --tiny makes each VM as cheap as one that runs can
+ * be, for stress tests: one vCPU, one 64 KiB slot, the vGIC with the fewest IRQs KVM takes
+ * (the Gunyah backend makes a doorbell for each SPI), and steps 1, 2 and 6 only.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -68,6 +70,7 @@ enum die_at { DIE_NEVER, DIE_BEFORE_RUN, DIE_RUNNING, DIE_MMIO };
 static struct {
 	bool verbose;
 	bool bench;
+	bool tiny;
 	bool stats;
 	int loops;
 	int timeout_s;
@@ -110,6 +113,8 @@ struct vm {
 	int gic_fd;
 	int irqfd;		/* eventfd bound to SPI_EDGE */
 	void *mem[2];
+	size_t mem_size[2];
+	int nr_vcpus;		/* NR_VCPUS, 1 with --tiny */
 	struct vcpu vcpu[NR_VCPUS];
 	pthread_mutex_t lock;
 	pthread_cond_t cond;	/* vCPU 0 -> main thread: raise, done */
@@ -117,6 +122,7 @@ struct vm {
 	int raise;		/* an INTID for the main thread to raise, or 0 */
 	int round_trips;	/* timed MMIO round trips at the end of step 5 */
 	bool done;
+	bool spinning;		/* --tiny: vCPU 0's guest spins, for --die-at=running */
 	bool guest_ran;		/* step 1 seen */
 	bool vcpu1_reported;
 	bool stopping;
@@ -215,6 +221,7 @@ static void vm_create(struct vm *vm, int index)
 
 	memset(vm, 0, sizeof(*vm));
 	vm->index = index;
+	vm->nr_vcpus = opt.tiny ? 1 : NR_VCPUS;
 	vm->gic_fd = -1;
 	vm->irqfd = -1;
 	ipa = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
@@ -252,6 +259,7 @@ static void vm_add_slot(struct vm *vm, int slot, __u64 gpa, size_t size)
 		munmap(p, aligned - base);
 	munmap((void *)(aligned + size), base + HUGE_SIZE - aligned);
 	vm->mem[slot] = (void *)aligned;
+	vm->mem_size[slot] = size;
 	madvise(vm->mem[slot], size, MADV_HUGEPAGE);
 	r.userspace_addr = aligned;
 	KVM_IOCTL(vm->fd, KVM_SET_USER_MEMORY_REGION, &r);
@@ -282,7 +290,7 @@ static void vcpu_add(struct vm *vm, int index)
 static void vgic_create(struct vm *vm)
 {
 	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
-	__u32 nr_irqs = GIC_NR_IRQS;
+	__u32 nr_irqs = opt.tiny ? TINY_NR_IRQS : GIC_NR_IRQS;
 	__u64 dist = GICD_BASE, redist = GICR_BASE;
 
 	KVM_IOCTL(vm->fd, KVM_CREATE_DEVICE, &dev);
@@ -365,7 +373,7 @@ static void vm_count(struct vm *vm)
 	bench.rm_calls += v;
 	if (stat_get(vm->fd, "gunyah_vm_starts", &v))
 		bench.vm_starts += v;
-	for (i = 0; i < NR_VCPUS; i++) {
+	for (i = 0; i < vm->nr_vcpus; i++) {
 		if (stat_get(vm->vcpu[i].fd, "gunyah_hypercalls", &v))
 			bench.hypercalls += v;
 		if (stat_get(vm->vcpu[i].fd, "mmio_exit_user", &user) &&
@@ -390,15 +398,16 @@ static void vm_destroy(struct vm *vm)
 {
 	int i;
 
-	for (i = 0; i < NR_VCPUS; i++) {
+	for (i = 0; i < vm->nr_vcpus; i++) {
 		munmap(vm->vcpu[i].run, vm->vcpu[i].run_size);
 		close(vm->vcpu[i].fd);
 	}
 	close(vm->irqfd);
 	close(vm->gic_fd);
 	close(vm->fd);
-	munmap(vm->mem[0], SLOT0_SIZE);
-	munmap(vm->mem[1], SLOT1_SIZE);
+	for (i = 0; i < 2; i++)
+		if (vm->mem[i])
+			munmap(vm->mem[i], vm->mem_size[i]);
 }
 
 static void set_step(struct vm *vm, int step)
@@ -553,6 +562,20 @@ static void *vcpu0_thread(void *arg)
 	step_ok(2, "read of %#x answered %#llx, guest wrote back that plus one",
 		TEST_DEV_BASE + PORT_READ, (unsigned long long)READ_VALUE);
 
+	if (opt.tiny && opt.die_at == DIE_RUNNING && last_vm) {
+		/* The guest spins inside KVM_RUN until the main thread kills the VMM */
+		vcpu_run(v);
+		expect_write(v, PORT_SPIN, TINY_SPIN, "--tiny guest spinning");
+		pthread_mutex_lock(&vm->lock);
+		vm->spinning = true;
+		pthread_cond_signal(&vm->cond);
+		pthread_mutex_unlock(&vm->lock);
+		vcpu_run(v);
+		unexpected_exit(v, "none while spinning");
+	}
+	if (opt.tiny)
+		goto power_off;
+
 	set_step(vm, 3);
 	vcpu_run(v);
 	expect_write(v, PORT_PATTERN, SLOT1_PAGES, "pages written");
@@ -585,6 +608,7 @@ static void *vcpu0_thread(void *arg)
 	vm->excluded_us += t1 - t0;
 	pthread_mutex_unlock(&vm->lock);
 
+power_off:
 	set_step(vm, 6);
 	vcpu_run(v);
 	if (run->exit_reason != KVM_EXIT_SYSTEM_EVENT ||
@@ -632,7 +656,7 @@ static void kick(int sig)
 static void vm_supervise(struct vm *vm)
 {
 	struct timespec deadline;
-	struct kvm_run *run1 = vm->vcpu[1].run;
+	struct kvm_run *run1 = vm->vcpu[vm->nr_vcpus - 1].run;
 	__u64 one = 1;
 	int intid;
 
@@ -640,6 +664,12 @@ static void vm_supervise(struct vm *vm)
 	deadline.tv_sec += opt.timeout_s;
 	pthread_mutex_lock(&vm->lock);
 	while (!vm->done) {
+		if (vm->spinning) {
+			pthread_mutex_unlock(&vm->lock);
+			usleep(RAISE_DELAY_US);
+			die_now(DIE_RUNNING, "from the main thread, vCPU 0 spinning in KVM_RUN");
+			die("--tiny: vCPU 0 spins, but this VM is not to die");
+		}
 		if (vm->raise) {
 			intid = vm->raise;
 			vm->raise = 0;
@@ -660,6 +690,8 @@ static void vm_supervise(struct vm *vm)
 	}
 	pthread_mutex_unlock(&vm->lock);
 
+	if (vm->nr_vcpus < 2)
+		return;
 	/* vCPU 1 is off, asleep in KVM_RUN or about to enter it. */
 	__atomic_store_n(&vm->stopping, true, __ATOMIC_RELEASE);
 	run1->immediate_exit = 1;
@@ -671,7 +703,7 @@ static void vm_cycle(int index)
 	pthread_condattr_t ca;
 	struct vm vm;
 	double t0 = now_us();
-	uint64_t *params;
+	uint64_t *params, params_gpa = opt.tiny ? TINY_PARAMS : GUEST_PARAMS;
 	int i;
 
 	vm_create(&vm, index);
@@ -681,35 +713,44 @@ static void vm_cycle(int index)
 	pthread_cond_init(&vm.cond, &ca);
 	pthread_mutex_init(&vm.lock, NULL);
 
-	vm_add_slot(&vm, 0, SLOT0_BASE, SLOT0_SIZE);
-	vm_add_slot(&vm, 1, SLOT1_BASE, SLOT1_SIZE);
-	for (i = 0; i < NR_VCPUS; i++)
+	vm_add_slot(&vm, 0, SLOT0_BASE, opt.tiny ? TINY_SLOT0_SIZE : SLOT0_SIZE);
+	if (!opt.tiny)
+		vm_add_slot(&vm, 1, SLOT1_BASE, SLOT1_SIZE);
+	for (i = 0; i < vm.nr_vcpus; i++)
 		vcpu_add(&vm, i);
 	vgic_create(&vm);
 	irqfd_add(&vm, SPI_EDGE);
 
 	memcpy(vm.mem[0], guest_code_start, guest_code_end - guest_code_start);
-	params = (uint64_t *)((char *)vm.mem[0] + GUEST_PARAMS - SLOT0_BASE);
-	params[PARAM_MPIDR1 / 8] = vm.vcpu[1].mpidr & MPIDR_AFFINITY;
+	params = (uint64_t *)((char *)vm.mem[0] + params_gpa - SLOT0_BASE);
+	params[PARAM_MPIDR1 / 8] = vm.vcpu[vm.nr_vcpus - 1].mpidr & MPIDR_AFFINITY;
 	vm.round_trips = opt.bench ? BENCH_ROUND_TRIPS : 10;
 	params[PARAM_BENCH / 8] = vm.round_trips;
+	if (opt.tiny)
+		params[PARAM_TINY / 8] = opt.die_at == DIE_RUNNING && last_vm ?
+					 TINY_SPIN : TINY_OFF;
 
 	/* As QEMU for a -kernel boot: PC and PSTATE (EL1h, DAIF masked), X0 for the guest. */
 	vcpu_set_reg(&vm.vcpu[0], CORE_REG(regs.pc), SLOT0_BASE);
 	vcpu_set_reg(&vm.vcpu[0], CORE_REG(regs.pstate), PSTATE_EL1H_DAIF);
-	vcpu_set_reg(&vm.vcpu[0], CORE_REG(regs.regs[0]), GUEST_PARAMS);
+	vcpu_set_reg(&vm.vcpu[0], CORE_REG(regs.regs[0]), params_gpa);
 	if (vcpu_get_reg(&vm.vcpu[0], CORE_REG(regs.pc)) != SLOT0_BASE)
 		die("set-up: vCPU 0's PC reads back other than it was set");
-	step_ok(0, "2 memslots, 2 vCPUs (MPIDR %#llx, %#llx), vGICv3, irqfd; guest code %zu bytes",
-		(unsigned long long)vm.vcpu[0].mpidr, (unsigned long long)vm.vcpu[1].mpidr,
-		(size_t)(guest_code_end - guest_code_start));
+	if (opt.tiny)
+		step_ok(0, "--tiny: 1 memslot of %d KiB, 1 vCPU (MPIDR %#llx), vGICv3",
+			TINY_SLOT0_SIZE >> 10, (unsigned long long)vm.vcpu[0].mpidr);
+	else
+		step_ok(0, "2 memslots, 2 vCPUs (MPIDR %#llx, %#llx), vGICv3, irqfd; %s %zu bytes",
+			(unsigned long long)vm.vcpu[0].mpidr, (unsigned long long)vm.vcpu[1].mpidr,
+			"guest code", (size_t)(guest_code_end - guest_code_start));
 
 	die_now(DIE_BEFORE_RUN, "before the first KVM_RUN");
 	if (pthread_create(&vm.vcpu[0].thread, NULL, vcpu0_thread, &vm.vcpu[0]) ||
-	    pthread_create(&vm.vcpu[1].thread, NULL, vcpu1_thread, &vm.vcpu[1]))
+	    (vm.nr_vcpus > 1 &&
+	     pthread_create(&vm.vcpu[1].thread, NULL, vcpu1_thread, &vm.vcpu[1])))
 		die("pthread_create failed");
 	vm_supervise(&vm);
-	for (i = 0; i < NR_VCPUS; i++)
+	for (i = 0; i < vm.nr_vcpus; i++)
 		pthread_join(vm.vcpu[i].thread, NULL);
 
 	if (opt.bench)
@@ -745,7 +786,7 @@ static void become_user(const char *spec)
 static void bad_usage(void)
 {
 	fprintf(stderr,
-		"usage: " VMM " [-v] [--loops N] [--bench] [--timeout SECONDS] [--stats]\n"
+		"usage: " VMM " [-v] [--loops N] [--bench] [--timeout SECONDS] [--tiny] [--stats]\n"
 		"       [--die-at=before-run|running|mmio] [--user=UID:GID[:GROUP]]\n");
 	exit(2);
 }
@@ -759,6 +800,7 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "die-at", required_argument, NULL, 'd' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "tiny", no_argument, NULL, 'T' },
 		{ "stats", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -790,6 +832,9 @@ int main(int argc, char **argv)
 		case 'u':
 			opt.user = optarg;
 			break;
+		case 'T':
+			opt.tiny = true;
+			break;
 		case 's':
 			opt.stats = true;
 			break;
@@ -817,7 +862,9 @@ int main(int argc, char **argv)
 
 	if (opt.bench) {
 		printf("bench: run-to-first-mmio-exit %.1f us\n", bench.first_exit_us / opt.loops);
-		printf("bench: mmio-exit-round-trip %.2f us\n", bench.round_trip_us / opt.loops);
+		if (!opt.tiny)
+			printf("bench: mmio-exit-round-trip %.2f us\n",
+			       bench.round_trip_us / opt.loops);
 		printf("bench: vm-create-run-destroy %.2f ms\n", bench.cycle_ms / opt.loops);
 		if (bench.has_counts && bench.vm_starts && bench.mmio_exits) {
 			printf("bench: rm-calls-per-vm-start %.1f calls\n",
