@@ -82,6 +82,8 @@ static struct {
 	double first_exit_us;
 	double round_trip_us;
 	double cycle_ms;
+	double power_off_us;	/* SYSTEM_OFF's KVM_RUN, to the system event */
+	double destroy_us;	/* closing the VM: the backend's teardown */
 	/* From the binary stats of a backend that has them (Gunyah's) */
 	bool has_counts;
 	uint64_t rm_calls;
@@ -610,7 +612,9 @@ static void *vcpu0_thread(void *arg)
 
 power_off:
 	set_step(vm, 6);
+	t0 = now_us();
 	vcpu_run(v);
+	bench.power_off_us += now_us() - t0;
 	if (run->exit_reason != KVM_EXIT_SYSTEM_EVENT ||
 	    run->system_event.type != KVM_SYSTEM_EVENT_SHUTDOWN)
 		unexpected_exit(v, "a system event of type SHUTDOWN");
@@ -702,7 +706,7 @@ static void vm_cycle(int index)
 {
 	pthread_condattr_t ca;
 	struct vm vm;
-	double t0 = now_us();
+	double t0 = now_us(), t1;
 	uint64_t *params, params_gpa = opt.tiny ? TINY_PARAMS : GUEST_PARAMS;
 	int i;
 
@@ -757,7 +761,9 @@ static void vm_cycle(int index)
 		vm_count(&vm);
 	if (opt.stats)
 		vm_print_stats(&vm);
+	t1 = now_us();
 	vm_destroy(&vm);
+	bench.destroy_us += now_us() - t1;
 	cur_vm = NULL;
 	pthread_cond_destroy(&vm.cond);
 	pthread_mutex_destroy(&vm.lock);
@@ -866,6 +872,8 @@ int main(int argc, char **argv)
 			printf("bench: mmio-exit-round-trip %.2f us\n",
 			       bench.round_trip_us / opt.loops);
 		printf("bench: vm-create-run-destroy %.2f ms\n", bench.cycle_ms / opt.loops);
+		printf("bench: system-off-to-exit %.1f us\n", bench.power_off_us / opt.loops);
+		printf("bench: vm-destroy %.1f us\n", bench.destroy_us / opt.loops);
 		if (bench.has_counts && bench.vm_starts && bench.mmio_exits) {
 			printf("bench: rm-calls-per-vm-start %.1f calls\n",
 			       (double)bench.rm_calls / bench.vm_starts);
