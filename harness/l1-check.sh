@@ -11,6 +11,7 @@ EMU=$EMU_OUT/gunyah-emu
 EMU_TIMEOUT=$((L1_TIMEOUT - 120))
 VMM_DIR=$TOP/tools/testing/gunyah/vmm
 VMM=$VMM_OUT/gunyah-kvm-vmm
+ERRNO=$VMM_OUT/gunyah-kvm-errno
 VMM_TIMEOUT=300
 emu=
 emu_missing="tools/testing/gunyah not present yet"
@@ -93,10 +94,13 @@ l1_result boot kvm-smoke l1/kvm-smoke-guest-ran "the smoke guest did not run und
 
 # Our own VMM, KVM API only (tools/testing/gunyah/vmm), against native KVM: the baseline that
 # the Gunyah backend must match. A boot of its own, so that a hang costs only this result.
+# The table of malformed ioctls runs first in the same boot: native KVM's errnos, which the
+# Gunyah backend's must equal (errno-results.sh, after our kernel's run).
 if [ -n "$vmm" ]; then
 	stage l1-native-vmm "$HARNESS_DIR/l1-run.sh" -t "$VMM_TIMEOUT" \
 		-r "$LOGS/l1-native-vmm-results.txt" -f "$VMM:/harness/gunyah-kvm-vmm" \
-		-- '/harness/gunyah-kvm-vmm -v && /harness/gunyah-kvm-vmm --loops 20' </dev/null
+		-f "$ERRNO:/harness/gunyah-kvm-errno" \
+		-- '/harness/gunyah-kvm-errno; /harness/gunyah-kvm-vmm -v && /harness/gunyah-kvm-vmm --loops 20' </dev/null
 	st=$?
 	if [ "$st" -eq 0 ]; then
 		result PASS native/gunyah-kvm-vmm
@@ -130,6 +134,9 @@ fi
 
 l1_result boot cmd l1/gunyah-emu-exit "gunyah-emu did not finish cleanly"
 "$HARNESS_DIR/emu-results.sh" normal "$LOGS/l1-boot.log"
+if [ -n "$vmm" ]; then
+	"$HARNESS_DIR/errno-results.sh" "$LOGS/l1-native-vmm.log" "$LOGS/l1-boot.log"
+fi
 
 # The KASAN/lockdep kernel under the emulator: the live RM path with its real transport.
 if [ -n "$debug" ]; then
