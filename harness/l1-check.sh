@@ -9,6 +9,9 @@ L1_TIMEOUT=${1:-1200}
 EMU_DIR=$TOP/tools/testing/gunyah
 EMU=$EMU_OUT/gunyah-emu
 EMU_TIMEOUT=$((L1_TIMEOUT - 120))
+# Our kernel's own tests (guest-tests) in the normal boot: the lifecycle stress alone runs 200
+# VMs, a few seconds each on a loaded machine.
+GUEST_TESTS_TIMEOUT=900
 VMM_DIR=$TOP/tools/testing/gunyah/vmm
 VMM=$VMM_OUT/gunyah-kvm-vmm
 ERRNO=$VMM_OUT/gunyah-kvm-errno
@@ -53,20 +56,23 @@ fi
 # One boot of the L1 machine, optionally running the emulator with extra arguments.
 #   l1_boot NAME [EMU-ARGS [IMAGE]]: console in build/logs/l1-NAME.log, results in
 #   l1-NAME-results.txt. IMAGE: our kernel (with its initramfs) unless another is named.
-#   KARGS in the environment: more arguments for our kernel's command line.
+#   KARGS in the environment: more arguments for our kernel's command line; EXTRA_TIMEOUT:
+#   seconds more than L1_TIMEOUT for this boot.
 l1_boot() {
 	local name=$1 emu_args=${2:-} image=${3:-} cmd= args=()
+	local l1_timeout=$((L1_TIMEOUT + ${EXTRA_TIMEOUT:-0}))
+	local emu_timeout=$((EMU_TIMEOUT + ${EXTRA_TIMEOUT:-0}))
 
 	if [ -n "$emu" ] && [ -n "$image" ]; then
 		args=(-f "$EMU:/harness/gunyah-emu" -f "$image:/harness/guest.Image:644")
-		cmd="/harness/gunyah-emu --timeout $EMU_TIMEOUT $emu_args /harness/guest.Image"
+		cmd="/harness/gunyah-emu --timeout $emu_timeout $emu_args /harness/guest.Image"
 	elif [ -n "$emu" ]; then
 		args=(-f "$EMU:/harness/gunyah-emu" -f "$KIMAGE:/harness/Image:644"
 		      -f "$GUEST_INITRAMFS:/harness/guest.cpio.gz:644")
-		cmd="/harness/gunyah-emu --mem 512M --cpus 2 --timeout $EMU_TIMEOUT $emu_args \
+		cmd="/harness/gunyah-emu --mem 512M --cpus 2 --timeout $emu_timeout $emu_args \
 --initrd /harness/guest.cpio.gz --cmdline 'console=ttyAMA0 panic=-1 harness.mode=check${KARGS:+ $KARGS}' /harness/Image"
 	fi
-	"$HARNESS_DIR/l1-run.sh" -t "$L1_TIMEOUT" -r "$LOGS/l1-$name-results.txt" "${args[@]}" \
+	"$HARNESS_DIR/l1-run.sh" -t "$l1_timeout" -r "$LOGS/l1-$name-results.txt" "${args[@]}" \
 		${cmd:+-- "$cmd"} </dev/null
 }
 l1_result() { # l1_result RUN KEY NAME WHAT
@@ -86,7 +92,7 @@ boot_result() { # boot_result RUN STATUS NAME
 	fi
 }
 
-stage l1-boot l1_boot boot
+EXTRA_TIMEOUT=$GUEST_TESTS_TIMEOUT stage l1-boot l1_boot boot
 boot_result boot $? l1/boot
 l1_result boot kvm-dev l1/dev-kvm-present "/dev/kvm missing in L1"
 l1_result boot kvm-init l1/kvm-initialised "KVM did not initialise in L1"
