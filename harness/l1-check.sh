@@ -9,8 +9,12 @@ L1_TIMEOUT=${1:-1200}
 EMU_DIR=$TOP/tools/testing/gunyah
 EMU=$EMU_OUT/gunyah-emu
 EMU_TIMEOUT=$((L1_TIMEOUT - 120))
+# Our kernel's own tests (guest-tests) in the normal boot: the lifecycle stress alone runs 200
+# VMs, a few seconds each on a loaded machine.
+GUEST_TESTS_TIMEOUT=900
 VMM_DIR=$TOP/tools/testing/gunyah/vmm
 VMM=$VMM_OUT/gunyah-kvm-vmm
+ERRNO=$VMM_OUT/gunyah-kvm-errno
 VMM_TIMEOUT=300
 emu=
 emu_missing="tools/testing/gunyah not present yet"
@@ -52,20 +56,23 @@ fi
 # One boot of the L1 machine, optionally running the emulator with extra arguments.
 #   l1_boot NAME [EMU-ARGS [IMAGE]]: console in build/logs/l1-NAME.log, results in
 #   l1-NAME-results.txt. IMAGE: our kernel (with its initramfs) unless another is named.
-#   KARGS in the environment: more arguments for our kernel's command line.
+#   KARGS in the environment: more arguments for our kernel's command line; EXTRA_TIMEOUT:
+#   seconds more than L1_TIMEOUT for this boot.
 l1_boot() {
 	local name=$1 emu_args=${2:-} image=${3:-} cmd= args=()
+	local l1_timeout=$((L1_TIMEOUT + ${EXTRA_TIMEOUT:-0}))
+	local emu_timeout=$((EMU_TIMEOUT + ${EXTRA_TIMEOUT:-0}))
 
 	if [ -n "$emu" ] && [ -n "$image" ]; then
 		args=(-f "$EMU:/harness/gunyah-emu" -f "$image:/harness/guest.Image:644")
-		cmd="/harness/gunyah-emu --timeout $EMU_TIMEOUT $emu_args /harness/guest.Image"
+		cmd="/harness/gunyah-emu --timeout $emu_timeout $emu_args /harness/guest.Image"
 	elif [ -n "$emu" ]; then
 		args=(-f "$EMU:/harness/gunyah-emu" -f "$KIMAGE:/harness/Image:644"
 		      -f "$GUEST_INITRAMFS:/harness/guest.cpio.gz:644")
-		cmd="/harness/gunyah-emu --mem 512M --cpus 2 --timeout $EMU_TIMEOUT $emu_args \
+		cmd="/harness/gunyah-emu --mem 512M --cpus 2 --timeout $emu_timeout $emu_args \
 --initrd /harness/guest.cpio.gz --cmdline 'console=ttyAMA0 panic=-1 harness.mode=check${KARGS:+ $KARGS}' /harness/Image"
 	fi
-	"$HARNESS_DIR/l1-run.sh" -t "$L1_TIMEOUT" -r "$LOGS/l1-$name-results.txt" "${args[@]}" \
+	"$HARNESS_DIR/l1-run.sh" -t "$l1_timeout" -r "$LOGS/l1-$name-results.txt" "${args[@]}" \
 		${cmd:+-- "$cmd"} </dev/null
 }
 l1_result() { # l1_result RUN KEY NAME WHAT
@@ -85,7 +92,7 @@ boot_result() { # boot_result RUN STATUS NAME
 	fi
 }
 
-stage l1-boot l1_boot boot
+EXTRA_TIMEOUT=$GUEST_TESTS_TIMEOUT stage l1-boot l1_boot boot
 boot_result boot $? l1/boot
 l1_result boot kvm-dev l1/dev-kvm-present "/dev/kvm missing in L1"
 l1_result boot kvm-init l1/kvm-initialised "KVM did not initialise in L1"
@@ -93,10 +100,13 @@ l1_result boot kvm-smoke l1/kvm-smoke-guest-ran "the smoke guest did not run und
 
 # Our own VMM, KVM API only (tools/testing/gunyah/vmm), against native KVM: the baseline that
 # the Gunyah backend must match. A boot of its own, so that a hang costs only this result.
+# The table of malformed ioctls runs first in the same boot: native KVM's errnos, which the
+# Gunyah backend's must equal (errno-results.sh, after our kernel's run).
 if [ -n "$vmm" ]; then
 	stage l1-native-vmm "$HARNESS_DIR/l1-run.sh" -t "$VMM_TIMEOUT" \
 		-r "$LOGS/l1-native-vmm-results.txt" -f "$VMM:/harness/gunyah-kvm-vmm" \
-		-- '/harness/gunyah-kvm-vmm -v && /harness/gunyah-kvm-vmm --loops 20' </dev/null
+		-f "$ERRNO:/harness/gunyah-kvm-errno" \
+		-- '/harness/gunyah-kvm-errno; /harness/gunyah-kvm-vmm -v && /harness/gunyah-kvm-vmm --loops 20' </dev/null
 	st=$?
 	if [ "$st" -eq 0 ]; then
 		result PASS native/gunyah-kvm-vmm
@@ -130,6 +140,9 @@ fi
 
 l1_result boot cmd l1/gunyah-emu-exit "gunyah-emu did not finish cleanly"
 "$HARNESS_DIR/emu-results.sh" normal "$LOGS/l1-boot.log"
+if [ -n "$vmm" ]; then
+	"$HARNESS_DIR/errno-results.sh" "$LOGS/l1-native-vmm.log" "$LOGS/l1-boot.log"
+fi
 
 # The KASAN/lockdep kernel under the emulator: the live RM path with its real transport.
 if [ -n "$debug" ]; then

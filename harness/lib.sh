@@ -22,13 +22,15 @@ VMM_OUT=$BUILD/vmm
 L1_DIR=$BUILD/l1
 
 # Our kernel's initramfs: guest-init, the tests it runs in check mode (harness/guest-tests) and
-# our VMM when it has been built (make vmm).
+# our VMM and errno table when they have been built (make vmm).
 guest_initramfs() {
 	local files=() t
 	for t in "$HARNESS_DIR"/guest-tests/*.sh; do
 		files+=("$t:/harness/tests/$(basename "$t")")
 	done
-	[ -x "$VMM_OUT/gunyah-kvm-vmm" ] && files+=("$VMM_OUT/gunyah-kvm-vmm:/harness/gunyah-kvm-vmm")
+	for t in gunyah-kvm-vmm gunyah-kvm-errno; do
+		[ -x "$VMM_OUT/$t" ] && files+=("$VMM_OUT/$t:/harness/$t")
+	done
 	"$HARNESS_DIR/mkinitramfs.sh" "$GUEST_INITRAMFS" "$HARNESS_DIR/guest-init" "${files[@]}"
 }
 
