@@ -244,6 +244,9 @@ static int gunyah_kvm_sys_reg(struct gunyah_kvm_vcpu *gv,
 	}
 	if (sysreg == SYS_MPIDR_EL1)
 		cur = gunyah_kvm_vcpu_mpidr(&gv->vcpu);
+	else if (sysreg == SYS_MIDR_EL1)
+		/* Gunyah gives every vCPU the MIDR of the core (VPIDR_EL2) */
+		cur = read_cpuid_id();
 	else if (!gunyah_kvm_id_reg(reg->id, sysreg, &cur))
 		return -ENOENT;
 	if (!set)
