@@ -79,6 +79,9 @@ struct gunyah_kvm {
 	enum gunyah_kvm_vm_state state;
 	u16 vmid;
 	u32 ipa_bits;
+	/* KVM_ARM_VCPU_INIT features but POWER_OFF, the same for every vCPU */
+	unsigned long vcpu_features;
+	bool vcpu_features_set;
 	/* vCPU threads inside the run loop; teardown waits for none */
 	atomic_t nr_running;
 	wait_queue_head_t run_wq;

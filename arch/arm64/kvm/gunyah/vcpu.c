@@ -41,9 +41,16 @@
 
 int kvm_arch_vcpu_precreate(struct kvm *kvm, unsigned int id)
 {
+	struct gunyah_kvm *gvm = to_gunyah_kvm(kvm);
+
 	/* The Gunyah VM is built with its vCPUs: no more once it runs */
-	if (gunyah_kvm_vm_started(to_gunyah_kvm(kvm)))
+	if (gunyah_kvm_vm_started(gvm))
 		return -EBUSY;
+	/* As native: no vCPU after the vGIC is initialised, ids below max */
+	if (gvm->vgic.ready)
+		return -EBUSY;
+	if (id >= kvm->max_vcpus)
+		return -EINVAL;
 	return 0;
 }
 
@@ -202,8 +209,9 @@ int kvm_arch_vcpu_ioctl_set_mpstate(struct kvm_vcpu *vcpu,
 static int gunyah_kvm_vcpu_init(struct gunyah_kvm_vcpu *gv,
 				const struct kvm_vcpu_init *init)
 {
+	struct gunyah_kvm *gvm = to_gunyah_kvm(gv->vcpu.kvm);
 	unsigned long features = init->features[0];
-	int i;
+	int i, ret;
 
 	if (init->target != KVM_ARM_TARGET_GENERIC_V8)
 		return -EINVAL;
@@ -215,10 +223,21 @@ static int gunyah_kvm_vcpu_init(struct gunyah_kvm_vcpu *gv,
 	if (features & ~(BIT(KVM_ARM_VCPU_POWER_OFF) | BIT(KVM_ARM_VCPU_PSCI_0_2)))
 		return -EINVAL;
 	/* QEMU initialises again on every reset: only a stopped VM resets */
-	if (READ_ONCE(to_gunyah_kvm(gv->vcpu.kvm)->state) == GUNYAH_KVM_VM_RUNNING)
+	if (READ_ONCE(gvm->state) == GUNYAH_KVM_VM_RUNNING)
 		return -EBUSY;
+	/* As native: one set of features for every vCPU, POWER_OFF aside */
+	features &= ~BIT(KVM_ARM_VCPU_POWER_OFF);
+	mutex_lock(&gvm->kvm.lock);
+	if (!gvm->vcpu_features_set) {
+		gvm->vcpu_features = features;
+		gvm->vcpu_features_set = true;
+	}
+	ret = gvm->vcpu_features == features ? 0 : -EINVAL;
+	mutex_unlock(&gvm->kvm.lock);
+	if (ret)
+		return ret;
 	gunyah_kvm_reset_regs(gv);
-	gv->power_off = features & BIT(KVM_ARM_VCPU_POWER_OFF);
+	gv->power_off = init->features[0] & BIT(KVM_ARM_VCPU_POWER_OFF);
 	gv->initialized = true;
 	return 0;
 }
