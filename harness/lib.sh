@@ -21,6 +21,9 @@ EMU_OUT=$BUILD/emu
 VMM_OUT=$BUILD/vmm
 L1_DIR=$BUILD/l1
 
+# Debian's arm64 QEMU, unpacked by harness/qemu-rootfs.sh.
+QEMU_ROOT=$BUILD/qemu-root
+
 # Our kernel's initramfs: guest-init, the tests it runs in check mode (harness/guest-tests) and
 # our VMM when it has been built (make vmm).
 guest_initramfs() {
