@@ -21,8 +21,23 @@ EMU_OUT=$BUILD/emu
 VMM_OUT=$BUILD/vmm
 L1_DIR=$BUILD/l1
 
-# Debian's arm64 QEMU, unpacked by harness/qemu-rootfs.sh.
+# Debian's arm64 QEMU, unpacked (harness/qemu-rootfs.sh); the guest it boots in the QEMU tests.
 QEMU_ROOT=$BUILD/qemu-root
+QEMU_GUEST=$BUILD/qemu-guest
+
+# The Linux guest that Debian's QEMU boots in harness/guest-tests/qemu-boot.sh: our Image, a
+# busybox initramfs whose init is harness/qemu-guest-init, and the release its uname -r must
+# print, under /harness/qemu. Sets QEMU_PAYLOAD to their initramfs file arguments.
+qemu_payload() {
+	mkdir -p "$QEMU_GUEST"
+	INITRAMFS_COMPRESS=gzip \
+		"$HARNESS_DIR/mkinitramfs.sh" "$QEMU_GUEST/initrd.cpio.gz" "$HARNESS_DIR/qemu-guest-init" ||
+		return 1
+	cp "$KOUT/include/config/kernel.release" "$QEMU_GUEST/release" || return 1
+	QEMU_PAYLOAD=("$KIMAGE:/harness/qemu/Image:644"
+		      "$QEMU_GUEST/initrd.cpio.gz:/harness/qemu/initrd.cpio.gz:644"
+		      "$QEMU_GUEST/release:/harness/qemu/release:644")
+}
 
 # Our kernel's initramfs: guest-init, the tests it runs in check mode (harness/guest-tests) and
 # our VMM when it has been built (make vmm).
