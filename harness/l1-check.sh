@@ -119,6 +119,10 @@ else
 	result SKIP native/gunyah-kvm-vmm "gunyah-kvm-vmm not built"
 fi
 
+# Debian's QEMU with -accel kvm boots a Linux guest: on native KVM in L1, and in our kernel
+# under the emulator (its own boot, after the native run) on the Gunyah backend.
+"$HARNESS_DIR/qemu-check.sh" native ${emu:+gunyah}
+
 if [ -z "$emu" ]; then
 	result SKIP l1/gunyah-emu "$emu_missing"
 	exit 0
