@@ -74,7 +74,7 @@ struct gunyah_kvm {
 	struct kvm kvm;
 	struct gunyah_rm *rm;
 
-	/* Serialises start and teardown; vCPUs run without it */
+	/* Serialises start, teardown and vcpu_features; vCPUs run without it */
 	struct mutex lock;
 	enum gunyah_kvm_vm_state state;
 	u16 vmid;

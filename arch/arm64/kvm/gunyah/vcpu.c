@@ -227,13 +227,14 @@ static int gunyah_kvm_vcpu_init(struct gunyah_kvm_vcpu *gv,
 		return -EBUSY;
 	/* As native: one set of features for every vCPU, POWER_OFF aside */
 	features &= ~BIT(KVM_ARM_VCPU_POWER_OFF);
-	mutex_lock(&gvm->kvm.lock);
+	/* Not kvm->lock: that one is taken before vcpu->mutex, never after */
+	mutex_lock(&gvm->lock);
 	if (!gvm->vcpu_features_set) {
 		gvm->vcpu_features = features;
 		gvm->vcpu_features_set = true;
 	}
 	ret = gvm->vcpu_features == features ? 0 : -EINVAL;
-	mutex_unlock(&gvm->kvm.lock);
+	mutex_unlock(&gvm->lock);
 	if (ret)
 		return ret;
 	gunyah_kvm_reset_regs(gv);
