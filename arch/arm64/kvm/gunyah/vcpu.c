@@ -33,6 +33,8 @@
 #define GUNYAH_VCPU_POWEROFF_EXITED	BIT(0)
 /* How long a vCPU that cannot run now sleeps before asking again */
 #define GUNYAH_KVM_IDLE_US		1000
+/* How long the RM may take to say why a VM exited (its calls get 5 s) */
+#define GUNYAH_KVM_EXITED_WAIT		(30 * HZ)
 
 /* What one vcpu_run leads to, besides an exit to the VMM (0) or an errno */
 #define GUNYAH_KVM_RUN_AGAIN		1
@@ -316,6 +318,7 @@ static int gunyah_kvm_powered_off(struct gunyah_kvm_vcpu *gv)
 	struct kvm_vcpu *vcpu = &gv->vcpu;
 	struct gunyah_kvm *gvm = to_gunyah_kvm(vcpu->kvm);
 	u32 type = KVM_SYSTEM_EVENT_SHUTDOWN;
+	long left;
 
 	if (gv->was_off &&
 	    wait_event_timeout(gvm->run_wq, READ_ONCE(gvm->state) !=
@@ -323,13 +326,24 @@ static int gunyah_kvm_powered_off(struct gunyah_kvm_vcpu *gv)
 		return GUNYAH_KVM_RUN_STOPPED;
 	if (READ_ONCE(gvm->state) != GUNYAH_KVM_VM_RUNNING)
 		return GUNYAH_KVM_RUN_STOPPED;
-	if (wait_for_completion_timeout(&gvm->exited, HZ)) {
-		switch (READ_ONCE(gvm->exit_type)) {
-		case GUNYAH_RM_VM_EXIT_PLATFORM_RESET:
-		case GUNYAH_RM_VM_EXIT_PSCI_SYSTEM_RESET2:
+	/*
+	 * Reporting a reset as a power-off would end the VMM, so wait for
+	 * the RM's word however late it comes on a loaded host. A signal
+	 * ends the wait; the next KVM_RUN finds the VM exited and waits again.
+	 */
+	left = wait_for_completion_interruptible_timeout(&gvm->exited,
+							 GUNYAH_KVM_EXITED_WAIT);
+	if (left < 0)
+		return -EINTR;
+	if (!left)
+		pr_warn("VM %u: no VM_EXITED from the RM in %u s, reporting a power-off\n",
+			gvm->vmid, GUNYAH_KVM_EXITED_WAIT / HZ);
+	switch (READ_ONCE(gvm->exit_type)) {
+	case GUNYAH_RM_VM_EXIT_PLATFORM_RESET:
+	case GUNYAH_RM_VM_EXIT_PSCI_SYSTEM_RESET2:
+		if (left)
 			type = KVM_SYSTEM_EVENT_RESET;
-			break;
-		}
+		break;
 	}
 	return gunyah_kvm_system_event(vcpu, type);
 }
