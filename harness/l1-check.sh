@@ -106,7 +106,7 @@ if [ -n "$vmm" ]; then
 	stage l1-native-vmm "$HARNESS_DIR/l1-run.sh" -t "$VMM_TIMEOUT" \
 		-r "$LOGS/l1-native-vmm-results.txt" -f "$VMM:/harness/gunyah-kvm-vmm" \
 		-f "$ERRNO:/harness/gunyah-kvm-errno" \
-		-- '/harness/gunyah-kvm-errno; /harness/gunyah-kvm-vmm -v && /harness/gunyah-kvm-vmm --loops 20' </dev/null
+		-- '/harness/gunyah-kvm-errno; /harness/gunyah-kvm-vmm -v && /harness/gunyah-kvm-vmm --tiny --resets 10 && /harness/gunyah-kvm-vmm --loops 20' </dev/null
 	st=$?
 	if [ "$st" -eq 0 ]; then
 		result PASS native/gunyah-kvm-vmm
