@@ -856,8 +856,9 @@ static void become_user(const char *spec)
 static void bad_usage(void)
 {
 	fprintf(stderr,
-		"usage: " VMM " [-v] [--loops N] [--bench] [--timeout SECONDS] [--tiny [--resets N]]\n"
-		"       [--stats] [--die-at=before-run|running|mmio] [--user=UID:GID[:GROUP]]\n");
+		"usage: " VMM " [-v] [--loops N] [--bench] [--timeout SECONDS]\n"
+		"       [--tiny [--resets N]] [--stats] [--die-at=before-run|running|mmio]\n"
+		"       [--user=UID:GID[:GROUP]]\n");
 	exit(2);
 }
 
