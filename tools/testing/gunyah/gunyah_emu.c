@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -543,6 +544,31 @@ static void parse_options(struct emu *emu, int argc, char **argv)
 	emu->opts.image = argv[optind];
 }
 
+/*
+ * A sibling VM holds two eventfds per doorbell (secondary_bind_doorbells()):
+ * QEMU's 256 SPIs are 512 descriptors, and two such VMs pass the usual
+ * limit of 1024. The real RM has no such limit, so a START must not fail
+ * on ours: take as many descriptors as the system gives a process.
+ */
+#define EMU_FD_LIMIT	65536
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < EMU_FD_LIMIT) {
+		struct rlimit want = { EMU_FD_LIMIT, EMU_FD_LIMIT };
+
+		/* Raising the hard limit needs CAP_SYS_RESOURCE */
+		if (!setrlimit(RLIMIT_NOFILE, &want))
+			return;
+	}
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const always_printed[] = {
@@ -611,6 +637,7 @@ int main(int argc, char **argv)
 					emu->opts.fail_error);
 	apply_lose_options(emu);
 
+	raise_fd_limit();
 	emu->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (emu->kvm_fd < 0)
 		die("/dev/kvm");
