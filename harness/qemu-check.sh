@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Debian's own qemu-system-aarch64 -accel kvm (harness/qemu-rootfs.sh) boots a Linux guest
-# (harness/guest-tests/qemu-boot.sh: two virtio-blk transports, virtio-net, a reboot):
+# (harness/guest-tests/qemu-boot.sh: two virtio-blk transports, virtio-net, a reboot;
+# qemu-robust.sh: QEMU killed with SIGKILL, then two at once):
 #  - native: in the L1 machine on its native KVM, the baseline and the proof that the test
 #    itself is right;
 #  - gunyah: in our kernel under the Gunyah emulator, through /dev/kvm on the Gunyah backend.
@@ -30,19 +31,28 @@ msg "  QEMU root filesystem $(du -sh "$QEMU_ROOT" | cut -f1), our kernel's initr
 for side in "${sides[@]}"; do
 	case $side in
 	native)
-		files=(-T "$QEMU_ROOT" -f "$HARNESS_DIR/guest-tests/qemu-boot.sh:/harness/tests/qemu-boot.sh")
+		files=(-T "$QEMU_ROOT")
+		for t in qemu-boot qemu-robust; do
+			files+=(-f "$HARNESS_DIR/guest-tests/$t.sh:/harness/tests/$t.sh")
+		done
 		for f in "${QEMU_PAYLOAD[@]}"; do
 			files+=(-f "$f")
 		done
-		stage l1-native-qemu "$HARNESS_DIR/l1-run.sh" -t 600 -r "$LOGS/l1-native-qemu-results.txt" \
-			"${files[@]}" -- 'QEMU_BOOT_TIMEOUT=240 sh /harness/tests/qemu-boot.sh' </dev/null
+		# Each test's status on a line of its own: "@@native TEST STATUS"
+		run='for t in qemu-boot qemu-robust; do QEMU_BOOT_TIMEOUT=240 sh /harness/tests/$t.sh'
+		run="$run; echo \"@@native \$t \$?\"; done"
+		stage l1-native-qemu "$HARNESS_DIR/l1-run.sh" -t 900 -r "$LOGS/l1-native-qemu-results.txt" \
+			"${files[@]}" -- "$run" </dev/null
 		st=$?
-		why=$(grep -a -E '^(qemu-boot|l1-run): ' "$LOGS/l1-native-qemu.log" | tail -n 1 | tr -d '\r')
-		if [ "$st" -eq 0 ]; then
-			result PASS native/qemu-boot
-		else
-			result FAIL native/qemu-boot "${why:-exit status $st}"
-		fi
+		for t in qemu-boot qemu-robust; do
+			tst=$(grep -a "^@@native $t " "$LOGS/l1-native-qemu.log" | tr -d '\r' | awk '{ print $3 }')
+			why=$(grep -a -E "^($t|l1-run): " "$LOGS/l1-native-qemu.log" | tail -n 1 | tr -d '\r')
+			if [ "$tst" = 0 ]; then
+				result PASS native/$t
+			else
+				result FAIL native/$t "${why:-exit status ${tst:-missing, boot status $st}}"
+			fi
+		done
 		;;
 	gunyah)
 		if [ ! -x "$EMU" ]; then
@@ -54,12 +64,12 @@ for side in "${sides[@]}"; do
 		# other boots. Both virtio-blk transports, as natively: one QEMU run with its two
 		# guest boots took 60-110 s on the Gunyah backend on an idle machine, several times
 		# that on a loaded one; QEMU_BOOT_TIMEOUT bounds each run.
-		cmdline="console=ttyAMA0 panic=-1 kunit.enable=0 harness.mode=check harness.tests=qemu-boot QEMU_BOOT_TIMEOUT=400"
+		cmdline="console=ttyAMA0 panic=-1 kunit.enable=0 harness.mode=check harness.tests=qemu-* QEMU_BOOT_TIMEOUT=400"
 		log=$LOGS/l1-qemu.log
-		stage l1-qemu "$HARNESS_DIR/l1-run.sh" -t 960 -r "$LOGS/l1-qemu-results.txt" \
+		stage l1-qemu "$HARNESS_DIR/l1-run.sh" -t 1200 -r "$LOGS/l1-qemu-results.txt" \
 			-f "$EMU:/harness/gunyah-emu" -f "$KIMAGE:/harness/Image:644" \
 			-f "$GUEST_INITRAMFS_QEMU:/harness/guest.cpio.gz:644" -- \
-			"/harness/gunyah-emu --mem 768M --cpus 2 --timeout 900 --initrd /harness/guest.cpio.gz --cmdline '$cmdline' /harness/Image" \
+			"/harness/gunyah-emu --mem 768M --cpus 2 --timeout 1140 --initrd /harness/guest.cpio.gz --cmdline '$cmdline' /harness/Image" \
 			</dev/null
 		if [ $? -eq 125 ]; then
 			result FAIL emu-qemu/l1-boot "$(grep -a -m1 'l1-run:' "$log" | sed 's/^l1-run: //')"
@@ -67,8 +77,10 @@ for side in "${sides[@]}"; do
 			result PASS emu-qemu/l1-boot
 		fi
 		guest_test_results emu-qemu "$log"
-		grep -qa '^@@harness test qemu-boot ' "$log" ||
-			result FAIL emu-qemu/guest/qemu-boot "the test did not run (see ${log#"$TOP"/})"
+		for t in qemu-boot qemu-robust; do
+			grep -qa "^@@harness test $t " "$log" ||
+				result FAIL emu-qemu/guest/$t "the test did not run (see ${log#"$TOP"/})"
+		done
 		kernel_reports emu-qemu "$log"
 		# Whatever QEMU did, nothing stays with the RM.
 		for c in rm_vmids_left rm_parcels_left secondary_vms_left; do
