@@ -48,6 +48,15 @@ if [ -f "$VMM_DIR/Makefile" ]; then
 		result FAIL build/gunyah-kvm-vmm "see build/logs/vmm-build.log"
 	fi
 fi
+# The base tree's aarch64 KVM selftests, unedited (kvm-selftests-build.sh).
+selftests=
+if have_headers && stage kvm-selftests-build "$HARNESS_DIR/kvm-selftests-build.sh"; then
+	result PASS build/kvm-selftests
+	selftests=1
+else
+	result FAIL build/kvm-selftests "$(grep -m1 -a 'harness: error:' "$LOGS/kvm-selftests-build.log" |
+		sed 's/^harness: error: //')"
+fi
 
 # One boot of the L1 machine, optionally running the emulator with extra arguments.
 #   l1_boot NAME [EMU-ARGS [IMAGE]]: console in build/logs/l1-NAME.log, results in

@@ -19,6 +19,10 @@ KARCH="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
 GUEST_INITRAMFS=$BUILD/initramfs/guest.cpio.gz
 EMU_OUT=$BUILD/emu
 VMM_OUT=$BUILD/vmm
+# The base tree's aarch64 KVM selftests (kvm-selftests-build.sh) and their list: which run
+# with which arguments and time limit (kvm-selftests-run.sh).
+SELFTESTS_OUT=$BUILD/selftests
+SELFTESTS_LIST=$HARNESS_DIR/kvm-selftests.list
 L1_DIR=$BUILD/l1
 
 # Our kernel's initramfs: guest-init, the tests it runs in check mode (harness/guest-tests) and
