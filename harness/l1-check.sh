@@ -12,6 +12,7 @@ EMU_TIMEOUT=$((L1_TIMEOUT - 120))
 VMM_DIR=$TOP/tools/testing/gunyah/vmm
 VMM=$VMM_OUT/gunyah-kvm-vmm
 VMM_TIMEOUT=300
+SELFTESTS_TIMEOUT=600
 emu=
 emu_missing="tools/testing/gunyah not present yet"
 vmm=
@@ -116,6 +117,20 @@ if [ -n "$vmm" ]; then
 	fi
 else
 	result SKIP native/gunyah-kvm-vmm "gunyah-kvm-vmm not built"
+fi
+
+# The KVM selftests against native KVM, in a boot of their own (about 4 minutes): the
+# baseline for the same tests on Gunyah. Each test's line comes back on the results port, and
+# those of a boot that stopped early are kept.
+if [ -n "$selftests" ]; then
+	files=()
+	while read -r f; do files+=(-f "$f"); done < <(selftest_files)
+	# shellcheck disable=SC2016
+	run='-o "$HARNESS_RESULT_PORT" /harness/selftests /harness/kvm-selftests.list'
+	stage l1-native-selftests "$HARNESS_DIR/l1-run.sh" -t "$SELFTESTS_TIMEOUT" \
+		-r "$LOGS/l1-native-selftests-results.txt" "${files[@]}" \
+		-- "sh /harness/kvm-selftests-run.sh $run" </dev/null
+	boot_result native-selftests $? native/kvm-selftests/l1-boot
 fi
 
 if [ -z "$emu" ]; then

@@ -36,6 +36,18 @@ guest_initramfs() {
 	"$HARNESS_DIR/mkinitramfs.sh" "$GUEST_INITRAMFS" "$HARNESS_DIR/guest-init" "${files[@]}"
 }
 
+# The built selftests with their runner and list, one HOST:GUEST[:MODE] a line, for
+# mkinitramfs.sh and l1-run.sh -f; nothing before kvm-selftests-build.sh has run.
+selftest_files() {
+	local p
+	[ -d "$SELFTESTS_OUT/bin" ] || return 0
+	for p in $(cd "$SELFTESTS_OUT/bin" && find . -type f | sed 's#^\./##' | sort); do
+		echo "$SELFTESTS_OUT/bin/$p:/harness/selftests/$p"
+	done
+	echo "$HARNESS_DIR/kvm-selftests-run.sh:/harness/kvm-selftests-run.sh"
+	echo "$SELFTESTS_LIST:/harness/kvm-selftests.list:644"
+}
+
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
