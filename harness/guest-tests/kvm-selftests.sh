@@ -1,0 +1,17 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The base tree's aarch64 KVM selftests on /dev/kvm served by Gunyah, each with its arguments
+# and time limit from harness/kvm-selftests.list: one "selftest NAME STATUS" line per test,
+# which kvm-selftests-table.py sets against the same test under native KVM and judges. This
+# script fails only when the tests could not be run.
+[ -c /dev/kvm ] || { echo "kvm-selftests: no /dev/kvm (no Gunyah)"; exit 77; }
+# They run in a boot of their own, with an initramfs of their own (l1-check.sh).
+[ -f /harness/kvm-selftests.list ] ||
+	{ echo "kvm-selftests: not in this initramfs (they have a boot of their own)"; exit 77; }
+res=/tmp/kvm-selftests.results
+: >"$res"
+sh /harness/kvm-selftests-run.sh -o "$res" /harness/selftests /harness/kvm-selftests.list ||
+	{ echo "kvm-selftests: the runner failed"; exit 1; }
+# All the result lines again, together: a kernel message may have split one as it ran.
+cat "$res"
+echo "kvm-selftests: $(grep -c ' pass ' "$res") of $(wc -l <"$res") passed"
