@@ -182,6 +182,15 @@ if [ -n "$selftests" ]; then
 			stage l1-gunyah-selftests l1_boot gunyah-selftests
 		boot_result gunyah-selftests $? emu-selftests/l1-boot
 		"$HARNESS_DIR/emu-results.sh" selftests "$LOGS/l1-gunyah-selftests.log"
+		# Both columns side by side, judged: build/logs/kvm-selftests.txt, and .rst for
+		# Documentation/virt/kvm/arm/gunyah.rst.
+		python3 "$HARNESS_DIR/kvm-selftests-table.py" "$SELFTESTS_LIST" "$SELFTESTS_REASONS" \
+			"$LOGS/l1-native-selftests-results.txt" "$LOGS/l1-gunyah-selftests.log" \
+			"$LOGS/kvm-selftests.txt" "$LOGS/kvm-selftests.rst" >>"$RESULTS" \
+			2>"$LOGS/kvm-selftests-table.log" ||
+			result FAIL kvm-selftests/table "$(tail -n 1 "$LOGS/kvm-selftests-table.log")"
+		cut -c1-120 "$LOGS/kvm-selftests.txt" | sed 's/^/  /' >&2
+		grep '^FAIL kvm-selftests/' "$RESULTS" | sed 's/^/  /' >&2
 	else
 		result FAIL build/selftests-initramfs "see build/logs/selftests-initramfs.log"
 	fi

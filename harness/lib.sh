@@ -23,6 +23,7 @@ VMM_OUT=$BUILD/vmm
 # with which arguments and time limit (kvm-selftests-run.sh).
 SELFTESTS_OUT=$BUILD/selftests
 SELFTESTS_LIST=$HARNESS_DIR/kvm-selftests.list
+SELFTESTS_REASONS=$HARNESS_DIR/kvm-selftests.reasons
 L1_DIR=$BUILD/l1
 
 # Our kernel's initramfs: guest-init, the tests it runs in check mode (harness/guest-tests) and
