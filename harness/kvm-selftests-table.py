@@ -5,16 +5,18 @@
 Usage: kvm-selftests-table.py LIST REASONS NATIVE GUNYAH TABLE [RST]
   LIST     harness/kvm-selftests.list (the tests, in order)
   REASONS  harness/kvm-selftests.reasons: "gunyah NAME WHY" says why NAME cannot pass on
-           Gunyah (the RM or hypervisor rule); "native NAME WHY" why it does not pass
-           under the L1 machine's native KVM
+           Gunyah (the RM or hypervisor rule), "gunyah-says NAME TEXT" what its output
+           on Gunyah shows of it; "native NAME WHY" why it does not pass under the L1
+           machine's native KVM
   NATIVE   the runner's lines from the native boot (its results port)
   GUNYAH   the console log of our kernel's run under the emulator
   TABLE    written: "test | native | gunyah | reason"
   RST      written if given: the same table as reStructuredText (Documentation)
 
 Prints one harness result per test on stdout, "PASS|FAIL|SKIP kvm-selftests/gunyah/NAME":
-PASS when the test passed on Gunyah, or did not and REASONS says why; FAIL for a failure,
-skip or timeout that REASONS does not explain, for a hang, for a kernel report (oops, BUG,
+PASS when the test passed on Gunyah, or did not and REASONS says why (and its output holds
+the TEXT given); FAIL for a failure, skip or timeout that REASONS does not explain, or
+whose output does not show the documented cause, for a hang, for a kernel report (oops, BUG,
 WARNING, lockdep) printed while it ran, and for a test with no result (the first of them
 is the one our kernel stopped in). Then one result
 each saying whether every listed test reported under native KVM and on Gunyah.
@@ -49,35 +51,44 @@ def read_list(path):
 
 
 def read_reasons(path):
-    reasons = {'gunyah': {}, 'native': {}}
+    reasons = {'gunyah': {}, 'gunyah-says': {}, 'native': {}}
     for n, line in enumerate(read_lines(path), 1):
         line = line.strip()
         if not line or line.startswith('#'):
             continue
         parts = line.split(None, 2)
         if len(parts) != 3 or parts[0] not in reasons:
-            sys.exit(f'{path}:{n}: expected "gunyah|native NAME WHY"')
+            sys.exit(f'{path}:{n}: expected "gunyah|gunyah-says|native NAME TEXT"')
         reasons[parts[0]][parts[1]] = parts[2]
     return reasons
 
 
 def read_results(path):
-    """The last result line of each test, and the kernel reports seen before its first."""
-    results, reports, pending = {}, {}, []
+    """The last result line of each test, what was printed while it ran and after its first
+    result line (its output, indented), and the kernel reports printed while it ran."""
+    results, output, reports, pending, current = {}, {}, {}, [], None
     for line in read_lines(path):
         m = RESULT_RE.match(line)
         if m:
             name = m.group(1)
-            if pending and name not in results:
-                reports[name] = pending[0]
+            current = None
+            if name not in results:
+                found = [x for x in pending if REPORT_RE.search(x)]
+                if found:
+                    reports[name] = found[0]
+                output[name] = pending + [m.group(3)]
+                current = name
             pending = []
             results[name] = (m.group(2), m.group(3))
-        elif REPORT_RE.search(line):
+        elif current and line.startswith('    '):
+            output[current].append(line.strip())
+        else:
+            current = None
             pending.append(line.strip())
-    return results, reports
+    return results, output, reports
 
 
-def judge(name, gunyah, report, why, first_missing):
+def judge(name, gunyah, report, why, says, output, first_missing):
     """(harness status, what goes after '#')"""
     if report:
         return 'FAIL', f'kernel report while it ran: {report}'
@@ -90,6 +101,9 @@ def judge(name, gunyah, report, why, first_missing):
         return 'PASS', ''
     if status == 'hang':
         return 'FAIL', f'hang: {detail}'
+    if why and says and not any(says in line for line in output):
+        last = next((line for line in reversed(output) if line), detail)
+        return 'FAIL', f'{status} with "{last}", not "{says}" as documented ({why})'
     if why:
         return 'PASS', f'{status} as documented: {why}'
     return 'FAIL', f'{status} ({detail}) and kvm-selftests.reasons does not say why'
@@ -114,8 +128,8 @@ def main():
     list_path, reasons_path, native_path, gunyah_path, table_path = sys.argv[1:6]
     tests = read_list(list_path)
     reasons = read_reasons(reasons_path)
-    native, _ = read_results(native_path)
-    gunyah, reports = read_results(gunyah_path)
+    native, _, _ = read_results(native_path)
+    gunyah, output, reports = read_results(gunyah_path)
 
     rows = []
     missing = [t for t in tests if t not in gunyah]
@@ -124,10 +138,11 @@ def main():
         gun = gunyah.get(name)
         why = reasons['gunyah'].get(name, '')
         status, note = judge(name, gun, reports.get(name), why,
-                             gunyah and missing and name == missing[0])
+                             reasons['gunyah-says'].get(name), output.get(name, []),
+                             bool(gunyah) and bool(missing) and name == missing[0])
         print(f'{status} kvm-selftests/gunyah/{name}' + (f' # {note}' if note else ''))
         reason = why if gun and gun[0] != 'pass' else ''
-        if not why and status == 'FAIL':
+        if status == 'FAIL':
             reason = note
         if nat != 'pass' and reasons['native'].get(name):
             reason += (' ' if reason else '') + f'(native: {reasons["native"][name]})'
