@@ -8,6 +8,13 @@
 # They run in a boot of their own, with an initramfs of their own (l1-check.sh).
 [ -f /harness/kvm-selftests.list ] ||
 	{ echo "kvm-selftests: not in this initramfs (they have a boot of their own)"; exit 77; }
+# Where Gunyah lets a VM have RAM and MMIO (the library's defaults are GPA 0 for both): RAM
+# from 2 GiB, clear of the device range below 1 GiB, of the RM's page at 1 GiB and of the
+# tests' own memslots at 1 and 3 GiB; the ucall page in the device range, below the RM's
+# page. Gunyah runs no VM without a vGIC: the library gives one to a VM that has none.
+export KVM_SELFTESTS_SLOT0_GPA=0x80000000
+export KVM_SELFTESTS_UCALL_GPA=0x3fff0000
+export KVM_SELFTESTS_DEFAULT_VGIC=1
 res=/tmp/kvm-selftests.results
 : >"$res"
 sh /harness/kvm-selftests-run.sh -o "$res" /harness/selftests /harness/kvm-selftests.list ||
