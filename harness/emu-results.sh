@@ -83,7 +83,7 @@ if [ "$mode" = normal ] || [ "$mode" = debug ]; then
 fi
 
 # The KVM selftests (their outcomes: kvm-selftests-table.py): the guest test ran to its end,
-# and whatever their VMs were given came back.
+# whatever their VMs were given came back and nothing of them stays with the RM.
 if [ "$mode" = selftests ]; then
 	st=$(grep -a '^@@harness test kvm-selftests ' "$log" | tail -n 1 | tr -d '\r' | cut -d' ' -f4)
 	if [ "$st" = 0 ]; then
@@ -98,6 +98,9 @@ if [ "$mode" = selftests ]; then
 	expect primary_pages_unmapped 'v == 0' "no page left unmapped from the primary VM at exit"
 	expect primary_blocked_accesses 'v == 0' "no access to a page lent away"
 	expect rm_fatal 'v == 0' "no request the real RM would have died of"
+	expect rm_vmids_left 'v == 0' "every VMID freed"
+	expect rm_parcels_left 'v == 0' "every parcel reclaimed"
+	expect secondary_vms_left 'v == 0' "no sibling VM left behind"
 	exit 0
 fi
 
