@@ -40,7 +40,8 @@ kvm_make -j"$(nproc)" || die "the selftests did not build"
 rm -rf "$bin"
 for p in $progs; do
 	[ -x "$obj/$p" ] || die "$p was not built"
-	file -L "$obj/$p" | grep -q 'statically linked' || die "$p is not statically linked"
+	interp=$(aarch64-linux-gnu-readelf -l "$obj/$p" | grep -c INTERP)
+	[ "$interp" = 0 ] || die "$p is not statically linked"
 	mkdir -p "$bin/$(dirname "$p")"
 	# Stripped: they go into initramfs images; obj/ keeps the symbols.
 	aarch64-linux-gnu-strip -o "$bin/$p" "$obj/$p" || die "strip $p failed"
