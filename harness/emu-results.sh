@@ -4,7 +4,6 @@
 #   emu-results.sh normal LOG         KUnit cases, Gunyah seen, memory counters
 #   emu-results.sh debug LOG          the same for the KASAN/lockdep kernel
 #   emu-results.sh fault-NAME LOG     survival and page accounting under injected RM failures
-#   emu-results.sh selftests LOG      the KVM selftests' boot: every page back, nothing fatal
 . "$(dirname "$0")/lib.sh"
 
 mode=$1 log=$2
@@ -15,7 +14,6 @@ debug)
 	prefix=emu-debug
 	release=$(cat "$KOUT_DEBUG/include/config/kernel.release")
 	;;
-selftests) prefix=emu-selftests ;;
 *) prefix=fault/${mode#fault-} ;;
 esac
 
@@ -76,28 +74,6 @@ if [ "$mode" = normal ] || [ "$mode" = debug ]; then
 		expect secondary_powered_off 'v == 1' "it to power off"
 	fi
 	# Whatever ran, killed VMMs included, nothing stays with the RM.
-	expect rm_vmids_left 'v == 0' "every VMID freed"
-	expect rm_parcels_left 'v == 0' "every parcel reclaimed"
-	expect secondary_vms_left 'v == 0' "no sibling VM left behind"
-	exit 0
-fi
-
-# The KVM selftests (their outcomes: kvm-selftests-table.py): the guest test ran to its end,
-# whatever their VMs were given came back and nothing of them stays with the RM.
-if [ "$mode" = selftests ]; then
-	st=$(grep -a '^@@harness test kvm-selftests ' "$log" | tail -n 1 | tr -d '\r' | cut -d' ' -f4)
-	if [ "$st" = 0 ]; then
-		result PASS "$prefix/runner-finished"
-	else
-		result FAIL "$prefix/runner-finished" \
-			"guest-tests/kvm-selftests.sh: ${st:+exit status }${st:-no status}"
-	fi
-	lent=$(counter pages_lent)
-	shared=$(counter pages_shared)
-	expect pages_reclaimed "v == ${lent:-0} + ${shared:-0}" "every lent and shared page reclaimed"
-	expect primary_pages_unmapped 'v == 0' "no page left unmapped from the primary VM at exit"
-	expect primary_blocked_accesses 'v == 0' "no access to a page lent away"
-	expect rm_fatal 'v == 0' "no request the real RM would have died of"
 	expect rm_vmids_left 'v == 0' "every VMID freed"
 	expect rm_parcels_left 'v == 0' "every parcel reclaimed"
 	expect secondary_vms_left 'v == 0' "no sibling VM left behind"

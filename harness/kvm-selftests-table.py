@@ -9,7 +9,8 @@ Usage: kvm-selftests-table.py LIST REASONS NATIVE GUNYAH TABLE [RST]
            on Gunyah shows of it; "native NAME WHY" why it does not pass under the L1
            machine's native KVM
   NATIVE   the runner's lines from the native boot (its results port)
-  GUNYAH   the console log of our kernel's run under the emulator
+  GUNYAH   the console log of our kernel's run under the emulator (what follows its
+           "kvm-selftests: start" line)
   TABLE    written: "test | native | gunyah | reason"
   RST      written if given: the same table as reStructuredText (Documentation)
 
@@ -25,6 +26,8 @@ import re
 import sys
 import textwrap
 
+# guest-tests/kvm-selftests.sh prints it before the first test
+START = 'kvm-selftests: start'
 RESULT_RE = re.compile(r'^selftest (\S+) (pass|skip|fail|timeout|hang)\b ?(.*)$')
 # The same expressions as kernel_reports in harness/lib.sh
 REPORT_RE = re.compile(r'Unable to handle kernel|Internal error:|BUG:|WARNING:|'
@@ -65,9 +68,12 @@ def read_reasons(path):
 
 def read_results(path):
     """The last result line of each test, what was printed while it ran and after its first
-    result line (its output, indented), and the kernel reports printed while it ran."""
+    result line (its output, indented), and the kernel reports printed while it ran. In a
+    console log with other tests before them, what comes after START only."""
     results, output, reports, pending, current = {}, {}, {}, [], None
-    for line in read_lines(path):
+    lines = read_lines(path)
+    starts = [n for n, line in enumerate(lines) if line.startswith(START)]
+    for line in lines[starts[-1] + 1 if starts else 0:]:
         m = RESULT_RE.match(line)
         if m:
             name = m.group(1)

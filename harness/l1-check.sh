@@ -12,9 +12,9 @@ EMU_TIMEOUT=$((L1_TIMEOUT - 120))
 VMM_DIR=$TOP/tools/testing/gunyah/vmm
 VMM=$VMM_OUT/gunyah-kvm-vmm
 VMM_TIMEOUT=300
-SELFTESTS_TIMEOUT=600
-SELFTESTS_EMU_TIMEOUT=900
-SELFTESTS_INITRAMFS=$BUILD/initramfs/selftests.cpio.gz
+# What the KVM selftests add to the boots that run them: their time limits bound each test,
+# this bounds the boot should our kernel or the L1 machine stop in one of them.
+SELFTESTS_TIMEOUT=900
 emu=
 emu_missing="tools/testing/gunyah not present yet"
 vmm=
@@ -51,11 +51,27 @@ if [ -f "$VMM_DIR/Makefile" ]; then
 		result FAIL build/gunyah-kvm-vmm "see build/logs/vmm-build.log"
 	fi
 fi
-# The base tree's aarch64 KVM selftests, unedited (kvm-selftests-build.sh).
-selftests=
+# The base tree's aarch64 KVM selftests, unedited (kvm-selftests-build.sh). They run in two
+# boots that happen anyway, with the same list: under the L1 machine's native KVM after our
+# VMM's native run, and in our kernel's normal boot on Gunyah as one of its guest tests, from
+# an initramfs of that boot alone (the direct boots and the other boots under the emulator
+# do without them).
+selftests= boot_initramfs=$GUEST_INITRAMFS boot_timeout=$L1_TIMEOUT
 if have_headers && stage kvm-selftests-build "$HARNESS_DIR/kvm-selftests-build.sh"; then
 	result PASS build/kvm-selftests
 	selftests=1
+	files=()
+	while read -r f; do files+=("$f"); done < <(selftest_files)
+	if [ -z "$emu" ]; then
+		:
+	elif stage guest-initramfs-selftests guest_initramfs "$GUEST_SELFTESTS_INITRAMFS" \
+		"${files[@]}"; then
+		boot_initramfs=$GUEST_SELFTESTS_INITRAMFS
+		boot_timeout=$((L1_TIMEOUT + SELFTESTS_TIMEOUT))
+	else
+		result FAIL build/guest-initramfs-with-selftests \
+			"see build/logs/guest-initramfs-selftests.log"
+	fi
 else
 	result FAIL build/kvm-selftests "$(grep -m1 -a 'harness: error:' "$LOGS/kvm-selftests-build.log" |
 		sed 's/^harness: error: //')"
@@ -97,43 +113,48 @@ boot_result() { # boot_result RUN STATUS NAME
 	fi
 }
 
-stage l1-boot l1_boot boot
+# Our kernel's normal boot under the emulator, with the KVM selftests among its guest tests.
+L1_TIMEOUT=$boot_timeout EMU_TIMEOUT=$((boot_timeout - 120)) GUEST_INITRAMFS=$boot_initramfs \
+	stage l1-boot l1_boot boot
 boot_result boot $? l1/boot
 l1_result boot kvm-dev l1/dev-kvm-present "/dev/kvm missing in L1"
 l1_result boot kvm-init l1/kvm-initialised "KVM did not initialise in L1"
 l1_result boot kvm-smoke l1/kvm-smoke-guest-ran "the smoke guest did not run under L1 KVM"
 
-# Our own VMM, KVM API only (tools/testing/gunyah/vmm), against native KVM: the baseline that
-# the Gunyah backend must match. A boot of its own, so that a hang costs only this result.
+# Under native KVM, in a boot of their own: our own VMM, KVM API only
+# (tools/testing/gunyah/vmm), the baseline that the Gunyah backend must match, then the KVM
+# selftests, the baseline for the same tests on Gunyah. The command's status is the VMM's;
+# each selftest's line comes back on the results port, and those of a boot that stopped early
+# are kept.
+native_files=() native_vmm= native_selftests= native_timeout=0
 if [ -n "$vmm" ]; then
-	stage l1-native-vmm "$HARNESS_DIR/l1-run.sh" -t "$VMM_TIMEOUT" \
-		-r "$LOGS/l1-native-vmm-results.txt" -f "$VMM:/harness/gunyah-kvm-vmm" \
-		-- '/harness/gunyah-kvm-vmm -v && /harness/gunyah-kvm-vmm --loops 20' </dev/null
-	st=$?
-	if [ "$st" -eq 0 ]; then
-		result PASS native/gunyah-kvm-vmm
-	else
-		why=$(grep -a -m1 -E '^(gunyah-kvm-vmm: FAIL|l1-run): ' "$LOGS/l1-native-vmm.log" |
-			tr -d '\r')
-		result FAIL native/gunyah-kvm-vmm "${why:-exit status $st}"
-	fi
-else
-	result SKIP native/gunyah-kvm-vmm "gunyah-kvm-vmm not built"
+	native_files+=(-f "$VMM:/harness/gunyah-kvm-vmm")
+	native_vmm='/harness/gunyah-kvm-vmm -v && /harness/gunyah-kvm-vmm --loops 20'
+	native_timeout=$VMM_TIMEOUT
 fi
-
-# The KVM selftests against native KVM, in a boot of their own (about 4 minutes): the
-# baseline for the same tests on Gunyah. Each test's line comes back on the results port, and
-# those of a boot that stopped early are kept.
 if [ -n "$selftests" ]; then
-	files=()
-	while read -r f; do files+=(-f "$f"); done < <(selftest_files)
+	while read -r f; do native_files+=(-f "$f"); done < <(selftest_files)
 	# shellcheck disable=SC2016
 	run='-o "$HARNESS_RESULT_PORT" /harness/selftests /harness/kvm-selftests.list'
-	stage l1-native-selftests "$HARNESS_DIR/l1-run.sh" -t "$SELFTESTS_TIMEOUT" \
-		-r "$LOGS/l1-native-selftests-results.txt" "${files[@]}" \
-		-- "sh /harness/kvm-selftests-run.sh $run" </dev/null
-	boot_result native-selftests $? native/kvm-selftests/l1-boot
+	native_selftests="sh /harness/kvm-selftests-run.sh $run"
+	native_timeout=$((native_timeout + SELFTESTS_TIMEOUT))
 fi
+st=0
+if [ -n "$native_vmm$native_selftests" ]; then
+	stage l1-native "$HARNESS_DIR/l1-run.sh" -t "$native_timeout" \
+		-r "$LOGS/l1-native-results.txt" "${native_files[@]}" \
+		-- "${native_vmm:-true}; st=\$?; ${native_selftests:-:}; exit \$st" </dev/null
+	st=$?
+fi
+if [ -z "$vmm" ]; then
+	result SKIP native/gunyah-kvm-vmm "gunyah-kvm-vmm not built"
+elif [ "$st" -eq 0 ]; then
+	result PASS native/gunyah-kvm-vmm
+else
+	why=$(grep -a -m1 -E '^(gunyah-kvm-vmm: FAIL|l1-run): ' "$LOGS/l1-native.log" | tr -d '\r')
+	result FAIL native/gunyah-kvm-vmm "${why:-exit status $st}"
+fi
+[ -z "$selftests" ] || boot_result native "$st" native/kvm-selftests/l1-boot
 
 if [ -z "$emu" ]; then
 	result SKIP l1/gunyah-emu "$emu_missing"
@@ -157,6 +178,18 @@ fi
 l1_result boot cmd l1/gunyah-emu-exit "gunyah-emu did not finish cleanly"
 "$HARNESS_DIR/emu-results.sh" normal "$LOGS/l1-boot.log"
 
+# The KVM selftests, both columns side by side and judged (kvm-selftests-table.py):
+# build/logs/kvm-selftests.txt, and .rst for Documentation/virt/kvm/arm/gunyah.rst.
+if [ -n "$selftests" ]; then
+	python3 "$HARNESS_DIR/kvm-selftests-table.py" "$SELFTESTS_LIST" "$SELFTESTS_REASONS" \
+		"$LOGS/l1-native-results.txt" "$LOGS/l1-boot.log" \
+		"$LOGS/kvm-selftests.txt" "$LOGS/kvm-selftests.rst" >>"$RESULTS" \
+		2>"$LOGS/kvm-selftests-table.log" ||
+		result FAIL kvm-selftests/table "$(tail -n 1 "$LOGS/kvm-selftests-table.log")"
+	cut -c1-120 "$LOGS/kvm-selftests.txt" | sed 's/^/  /' >&2
+	grep '^FAIL kvm-selftests/' "$RESULTS" | sed 's/^/  /' >&2
+fi
+
 # The KASAN/lockdep kernel under the emulator: the live RM path with its real transport.
 if [ -n "$debug" ]; then
 	# One VM through /dev/kvm is enough here: KASAN makes every VM slow.
@@ -164,36 +197,6 @@ if [ -n "$debug" ]; then
 		stage l1-debug l1_boot debug
 	boot_result debug $? emu-debug/l1-boot
 	"$HARNESS_DIR/emu-results.sh" debug "$LOGS/l1-debug.log"
-fi
-
-# The KVM selftests on Gunyah: our kernel runs the list that native KVM ran, in a boot of its
-# own whose initramfs holds only them (guest-tests/kvm-selftests.sh, no KUnit), so that a
-# selftest that hangs our kernel costs only this boot and the VMs they start leave the normal
-# boot's counters alone.
-if [ -n "$selftests" ]; then
-	files=()
-	while read -r f; do files+=("$f"); done < <(selftest_files)
-	if stage selftests-initramfs "$HARNESS_DIR/mkinitramfs.sh" "$SELFTESTS_INITRAMFS" \
-		"$HARNESS_DIR/guest-init" \
-		"$HARNESS_DIR/guest-tests/kvm-selftests.sh:/harness/tests/kvm-selftests.sh" "${files[@]}"
-	then
-		L1_TIMEOUT=$SELFTESTS_EMU_TIMEOUT EMU_TIMEOUT=$((SELFTESTS_EMU_TIMEOUT - 120)) \
-			GUEST_INITRAMFS=$SELFTESTS_INITRAMFS KARGS=kunit.enable=0 \
-			stage l1-gunyah-selftests l1_boot gunyah-selftests
-		boot_result gunyah-selftests $? emu-selftests/l1-boot
-		"$HARNESS_DIR/emu-results.sh" selftests "$LOGS/l1-gunyah-selftests.log"
-		# Both columns side by side, judged: build/logs/kvm-selftests.txt, and .rst for
-		# Documentation/virt/kvm/arm/gunyah.rst.
-		python3 "$HARNESS_DIR/kvm-selftests-table.py" "$SELFTESTS_LIST" "$SELFTESTS_REASONS" \
-			"$LOGS/l1-native-selftests-results.txt" "$LOGS/l1-gunyah-selftests.log" \
-			"$LOGS/kvm-selftests.txt" "$LOGS/kvm-selftests.rst" >>"$RESULTS" \
-			2>"$LOGS/kvm-selftests-table.log" ||
-			result FAIL kvm-selftests/table "$(tail -n 1 "$LOGS/kvm-selftests-table.log")"
-		cut -c1-120 "$LOGS/kvm-selftests.txt" | sed 's/^/  /' >&2
-		grep '^FAIL kvm-selftests/' "$RESULTS" | sed 's/^/  /' >&2
-	else
-		result FAIL build/selftests-initramfs "see build/logs/selftests-initramfs.log"
-	fi
 fi
 
 # Robustness: RM failures injected by the emulator. Our kernel must survive them, report

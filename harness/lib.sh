@@ -17,6 +17,8 @@ KOUT_DEBUG=$BUILD/kernel-debug
 KIMAGE=$KOUT/arch/arm64/boot/Image
 KARCH="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
 GUEST_INITRAMFS=$BUILD/initramfs/guest.cpio.gz
+# The same with the KVM selftests, for our kernel's normal boot under the emulator
+GUEST_SELFTESTS_INITRAMFS=$BUILD/initramfs/guest-selftests.cpio.gz
 EMU_OUT=$BUILD/emu
 VMM_OUT=$BUILD/vmm
 # The base tree's aarch64 KVM selftests (kvm-selftests-build.sh) and their list: which run
@@ -28,13 +30,16 @@ L1_DIR=$BUILD/l1
 
 # Our kernel's initramfs: guest-init, the tests it runs in check mode (harness/guest-tests) and
 # our VMM when it has been built (make vmm).
+#   guest_initramfs [OUT [HOSTFILE:GUESTPATH[:MODE]]...]: OUT instead of GUEST_INITRAMFS, with
+#   more files (the KVM selftests for the normal boot under the emulator)
 guest_initramfs() {
-	local files=() t
+	local out=${1:-$GUEST_INITRAMFS} files=() t
+	[ $# -eq 0 ] || shift
 	for t in "$HARNESS_DIR"/guest-tests/*.sh; do
 		files+=("$t:/harness/tests/$(basename "$t")")
 	done
 	[ -x "$VMM_OUT/gunyah-kvm-vmm" ] && files+=("$VMM_OUT/gunyah-kvm-vmm:/harness/gunyah-kvm-vmm")
-	"$HARNESS_DIR/mkinitramfs.sh" "$GUEST_INITRAMFS" "$HARNESS_DIR/guest-init" "${files[@]}"
+	"$HARNESS_DIR/mkinitramfs.sh" "$out" "$HARNESS_DIR/guest-init" "${files[@]}" "$@"
 }
 
 # The built selftests with their runner and list, one HOST:GUEST[:MODE] a line, for
