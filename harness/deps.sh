@@ -3,7 +3,7 @@
 # Install, from Debian's archive, exactly the packages the harness uses, when missing.
 . "$(dirname "$0")/lib.sh"
 
-PKGS="make gcc libc6-dev patch rsync cpio xz-utils bc bison flex kmod perl python3
+PKGS="make gcc libc6-dev patch rsync cpio xz-utils zstd bc bison flex kmod perl python3
       libssl-dev libelf-dev ccache sparse gcc-aarch64-linux-gnu libc6-dev-arm64-cross
       qemu-system-arm linux-source-6.12"
 

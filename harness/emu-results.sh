@@ -73,6 +73,19 @@ if [ "$mode" = normal ] || [ "$mode" = debug ]; then
 		expect secondary_vmmio_exits 'v == 3' "its write, read and write to reach the host"
 		expect secondary_powered_off 'v == 1' "it to power off"
 	fi
+	# The lifecycle stress (guest-tests/kvm-stress.sh): the emulator's own count of VM starts
+	# must cover every VM the stress saw run, beside the live test's one.
+	stress=$(grep -a '^kvm-stress: started ' "$log" | tail -n 1 | tr -d '\r' | awk '{ print $3 }')
+	if [ -n "$stress" ]; then
+		grep -a '^kvm-stress: .* per VM$' "$log" | tr -d '\r' | sed 's/^/  /' >&2
+		started=$(counter vm_started)
+		if [ "${started:-0}" -ge $((stress + 1)) ]; then
+			result PASS "$prefix/stress/emulator-started-every-vm"
+		else
+			result FAIL "$prefix/stress/emulator-started-every-vm" \
+				"vm_started = ${started:-not printed}, expected at least $stress + 1"
+		fi
+	fi
 	# Whatever ran, killed VMMs included, nothing stays with the RM.
 	expect rm_vmids_left 'v == 0' "every VMID freed"
 	expect rm_parcels_left 'v == 0' "every parcel reclaimed"

@@ -9,8 +9,12 @@ L1_TIMEOUT=${1:-1200}
 EMU_DIR=$TOP/tools/testing/gunyah
 EMU=$EMU_OUT/gunyah-emu
 EMU_TIMEOUT=$((L1_TIMEOUT - 120))
+# Our kernel's own tests (guest-tests) in the normal boot: the lifecycle stress alone runs 200
+# VMs, a few seconds each on a loaded machine.
+GUEST_TESTS_TIMEOUT=900
 VMM_DIR=$TOP/tools/testing/gunyah/vmm
 VMM=$VMM_OUT/gunyah-kvm-vmm
+ERRNO=$VMM_OUT/gunyah-kvm-errno
 VMM_TIMEOUT=300
 # What the KVM selftests add to the boots that run them: their time limits bound each test,
 # this bounds the boot should our kernel or the L1 machine stop in one of them.
@@ -56,18 +60,15 @@ fi
 # VMM's native run, and in our kernel's normal boot on Gunyah as one of its guest tests, from
 # an initramfs of that boot alone (the direct boots and the other boots under the emulator
 # do without them).
-selftests= boot_initramfs=$GUEST_INITRAMFS boot_timeout=$L1_TIMEOUT
+selftests= boot_initramfs=$GUEST_INITRAMFS boot_extra=$GUEST_TESTS_TIMEOUT
 if have_headers && stage kvm-selftests-build "$HARNESS_DIR/kvm-selftests-build.sh"; then
 	result PASS build/kvm-selftests
 	selftests=1
-	files=()
-	while read -r f; do files+=("$f"); done < <(selftest_files)
 	if [ -z "$emu" ]; then
 		:
-	elif stage guest-initramfs-selftests guest_initramfs "$GUEST_SELFTESTS_INITRAMFS" \
-		"${files[@]}"; then
+	elif stage guest-initramfs-selftests guest_initramfs selftests; then
 		boot_initramfs=$GUEST_SELFTESTS_INITRAMFS
-		boot_timeout=$((L1_TIMEOUT + SELFTESTS_TIMEOUT))
+		boot_extra=$((GUEST_TESTS_TIMEOUT + SELFTESTS_TIMEOUT))
 	else
 		result FAIL build/guest-initramfs-with-selftests \
 			"see build/logs/guest-initramfs-selftests.log"
@@ -80,20 +81,23 @@ fi
 # One boot of the L1 machine, optionally running the emulator with extra arguments.
 #   l1_boot NAME [EMU-ARGS [IMAGE]]: console in build/logs/l1-NAME.log, results in
 #   l1-NAME-results.txt. IMAGE: our kernel (with its initramfs) unless another is named.
-#   KARGS in the environment: more arguments for our kernel's command line.
+#   KARGS in the environment: more arguments for our kernel's command line; EXTRA_TIMEOUT:
+#   seconds more than L1_TIMEOUT for this boot.
 l1_boot() {
 	local name=$1 emu_args=${2:-} image=${3:-} cmd= args=()
+	local l1_timeout=$((L1_TIMEOUT + ${EXTRA_TIMEOUT:-0}))
+	local emu_timeout=$((EMU_TIMEOUT + ${EXTRA_TIMEOUT:-0}))
 
 	if [ -n "$emu" ] && [ -n "$image" ]; then
 		args=(-f "$EMU:/harness/gunyah-emu" -f "$image:/harness/guest.Image:644")
-		cmd="/harness/gunyah-emu --timeout $EMU_TIMEOUT $emu_args /harness/guest.Image"
+		cmd="/harness/gunyah-emu --timeout $emu_timeout $emu_args /harness/guest.Image"
 	elif [ -n "$emu" ]; then
 		args=(-f "$EMU:/harness/gunyah-emu" -f "$KIMAGE:/harness/Image:644"
 		      -f "$GUEST_INITRAMFS:/harness/guest.cpio.gz:644")
-		cmd="/harness/gunyah-emu --mem 512M --cpus 2 --timeout $EMU_TIMEOUT $emu_args \
+		cmd="/harness/gunyah-emu --mem 512M --cpus 2 --timeout $emu_timeout $emu_args \
 --initrd /harness/guest.cpio.gz --cmdline 'console=ttyAMA0 panic=-1 harness.mode=check${KARGS:+ $KARGS}' /harness/Image"
 	fi
-	"$HARNESS_DIR/l1-run.sh" -t "$L1_TIMEOUT" -r "$LOGS/l1-$name-results.txt" "${args[@]}" \
+	"$HARNESS_DIR/l1-run.sh" -t "$l1_timeout" -r "$LOGS/l1-$name-results.txt" "${args[@]}" \
 		${cmd:+-- "$cmd"} </dev/null
 }
 l1_result() { # l1_result RUN KEY NAME WHAT
@@ -114,22 +118,22 @@ boot_result() { # boot_result RUN STATUS NAME
 }
 
 # Our kernel's normal boot under the emulator, with the KVM selftests among its guest tests.
-L1_TIMEOUT=$boot_timeout EMU_TIMEOUT=$((boot_timeout - 120)) GUEST_INITRAMFS=$boot_initramfs \
-	stage l1-boot l1_boot boot
+EXTRA_TIMEOUT=$boot_extra GUEST_INITRAMFS=$boot_initramfs stage l1-boot l1_boot boot
 boot_result boot $? l1/boot
 l1_result boot kvm-dev l1/dev-kvm-present "/dev/kvm missing in L1"
 l1_result boot kvm-init l1/kvm-initialised "KVM did not initialise in L1"
 l1_result boot kvm-smoke l1/kvm-smoke-guest-ran "the smoke guest did not run under L1 KVM"
 
-# Under native KVM, in a boot of their own: our own VMM, KVM API only
-# (tools/testing/gunyah/vmm), the baseline that the Gunyah backend must match, then the KVM
-# selftests, the baseline for the same tests on Gunyah. The command's status is the VMM's;
-# each selftest's line comes back on the results port, and those of a boot that stopped early
-# are kept.
+# Under native KVM, in a boot of their own: the table of malformed ioctls (native KVM's
+# errnos, which the Gunyah backend's must equal: errno-results.sh, after our kernel's run), our
+# own VMM, KVM API only (tools/testing/gunyah/vmm), the baseline that the Gunyah backend must
+# match, then the KVM selftests, the baseline for the same tests on Gunyah. The command's
+# status is the VMM's; each selftest's line comes back on the results port, and those of a
+# boot that stopped early are kept.
 native_files=() native_vmm= native_selftests= native_timeout=0
 if [ -n "$vmm" ]; then
-	native_files+=(-f "$VMM:/harness/gunyah-kvm-vmm")
-	native_vmm='/harness/gunyah-kvm-vmm -v && /harness/gunyah-kvm-vmm --loops 20'
+	native_files+=(-f "$VMM:/harness/gunyah-kvm-vmm" -f "$ERRNO:/harness/gunyah-kvm-errno")
+	native_vmm='/harness/gunyah-kvm-errno; /harness/gunyah-kvm-vmm -v && /harness/gunyah-kvm-vmm --loops 20'
 	native_timeout=$VMM_TIMEOUT
 fi
 if [ -n "$selftests" ]; then
@@ -156,6 +160,10 @@ else
 fi
 [ -z "$selftests" ] || boot_result native "$st" native/kvm-selftests/l1-boot
 
+# Debian's QEMU with -accel kvm boots a Linux guest: on native KVM in L1, and in our kernel
+# under the emulator (its own boot, after the native run) on the Gunyah backend.
+"$HARNESS_DIR/qemu-check.sh" native ${emu:+gunyah}
+
 if [ -z "$emu" ]; then
 	result SKIP l1/gunyah-emu "$emu_missing"
 	exit 0
@@ -177,6 +185,9 @@ fi
 
 l1_result boot cmd l1/gunyah-emu-exit "gunyah-emu did not finish cleanly"
 "$HARNESS_DIR/emu-results.sh" normal "$LOGS/l1-boot.log"
+if [ -n "$vmm" ]; then
+	"$HARNESS_DIR/errno-results.sh" "$LOGS/l1-native.log" "$LOGS/l1-boot.log"
+fi
 
 # The KVM selftests, both columns side by side and judged (kvm-selftests-table.py):
 # build/logs/kvm-selftests.txt, and .rst for Documentation/virt/kvm/arm/gunyah.rst.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Boot the L1 KVM host machine with extra files and run a command there.
-#   l1-run.sh [-i] [-t TIMEOUT] [-f HOSTFILE:GUESTPATH]... [-r RESULTS] [-- 'command']
+#   l1-run.sh [-i] [-t TIMEOUT] [-f HOSTFILE:GUESTPATH]... [-T TREE]... [-r RESULTS] [-- 'command']
+# -T TREE lays a root filesystem tree out under / (build/qemu-root: Debian's QEMU).
 # The console goes to stdout; with -i it is also the command's input (an interactive
 # session: the terminal is handed to QEMU). Exit status: the command's, or that of the KVM smoke payload
 # when no command is given; 125 when the machine failed to report (timeout, panic).
@@ -11,14 +12,16 @@ timeout_s=900
 results=
 interactive=
 files=()
+trees=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	-i) interactive=1; shift ;;
 	-t) timeout_s=$2; shift 2 ;;
 	-f) files+=("$2"); shift 2 ;;
+	-T) trees+=(-t "$2"); shift 2 ;;
 	-r) results=$2; shift 2 ;;
 	--) shift; break ;;
-	*) die "usage: l1-run.sh [-i] [-t TIMEOUT] [-f HOSTFILE:GUESTPATH]... [-r RESULTS] [-- 'command']" ;;
+	*) die "usage: l1-run.sh [-i] [-t TIMEOUT] [-f HOSTFILE:GUESTPATH]... [-T TREE]... [-r RESULTS] [-- 'command']" ;;
 	esac
 done
 cmd=$*
@@ -37,7 +40,7 @@ if [ -n "$cmd" ]; then
 	printf '%s\n' "$cmd" >"$work/cmd.sh"
 	extra+=("$work/cmd.sh:/harness/cmd.sh:644")
 fi
-"$HARNESS_DIR/mkinitramfs.sh" "$work/l1.cpio.gz" "$HARNESS_DIR/l1-init" "${extra[@]}" "${files[@]}" || exit 125
+"$HARNESS_DIR/mkinitramfs.sh" "${trees[@]}" "$work/l1.cpio.gz" "$HARNESS_DIR/l1-init" "${extra[@]}" "${files[@]}" || exit 125
 
 [ -n "$results" ] || results=$work/results
 : >"$results"

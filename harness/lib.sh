@@ -28,18 +28,58 @@ SELFTESTS_LIST=$HARNESS_DIR/kvm-selftests.list
 SELFTESTS_REASONS=$HARNESS_DIR/kvm-selftests.reasons
 L1_DIR=$BUILD/l1
 
+# Debian's arm64 QEMU, unpacked (harness/qemu-rootfs.sh); the guest it boots in the QEMU tests;
+# our kernel's initramfs with both.
+QEMU_ROOT=$BUILD/qemu-root
+QEMU_GUEST=$BUILD/qemu-guest
+GUEST_INITRAMFS_QEMU=$BUILD/initramfs/guest-qemu.cpio.zst
+
+# The Linux guest that Debian's QEMU boots in harness/guest-tests/qemu-boot.sh: our Image, a
+# busybox initramfs whose init is harness/qemu-guest-init, and the release its uname -r must
+# print, under /harness/qemu. Sets QEMU_PAYLOAD to their initramfs file arguments.
+qemu_payload() {
+	mkdir -p "$QEMU_GUEST"
+	INITRAMFS_COMPRESS=gzip \
+		"$HARNESS_DIR/mkinitramfs.sh" "$QEMU_GUEST/initrd.cpio.gz" "$HARNESS_DIR/qemu-guest-init" ||
+		return 1
+	cp "$KOUT/include/config/kernel.release" "$QEMU_GUEST/release" || return 1
+	QEMU_PAYLOAD=("$KIMAGE:/harness/qemu/Image:644"
+		      "$QEMU_GUEST/initrd.cpio.gz:/harness/qemu/initrd.cpio.gz:644"
+		      "$QEMU_GUEST/release:/harness/qemu/release:644")
+}
+
 # Our kernel's initramfs: guest-init, the tests it runs in check mode (harness/guest-tests) and
-# our VMM when it has been built (make vmm).
-#   guest_initramfs [OUT [HOSTFILE:GUESTPATH[:MODE]]...]: OUT instead of GUEST_INITRAMFS, with
-#   more files (the KVM selftests for the normal boot under the emulator)
+# our VMM and errno table when they have been built (make vmm).
+#   guest_initramfs            build/initramfs/guest.cpio.gz
+#   guest_initramfs qemu       build/initramfs/guest-qemu.cpio.zst: also Debian's QEMU (the tree of
+#                              harness/qemu-rootfs.sh at /), its guest and the qemu-* tests. Only
+#                              the boots that run QEMU take it: it is 35 MB compressed, 105 unpacked.
+#   guest_initramfs selftests  build/initramfs/guest-selftests.cpio.gz: also the KVM selftests
+#                              (kvm-selftests-build.sh), for our kernel's normal boot alone.
 guest_initramfs() {
-	local out=${1:-$GUEST_INITRAMFS} files=() t
-	[ $# -eq 0 ] || shift
+	local files=() trees=() t f out=$GUEST_INITRAMFS compress=gzip
 	for t in "$HARNESS_DIR"/guest-tests/*.sh; do
+		case ${t##*/} in qemu-*) [ "${1:-}" = qemu ] || continue ;; esac
 		files+=("$t:/harness/tests/$(basename "$t")")
 	done
-	[ -x "$VMM_OUT/gunyah-kvm-vmm" ] && files+=("$VMM_OUT/gunyah-kvm-vmm:/harness/gunyah-kvm-vmm")
-	"$HARNESS_DIR/mkinitramfs.sh" "$out" "$HARNESS_DIR/guest-init" "${files[@]}" "$@"
+	for t in gunyah-kvm-vmm gunyah-kvm-errno; do
+		[ -x "$VMM_OUT/$t" ] && files+=("$VMM_OUT/$t:/harness/$t")
+	done
+	case ${1:-} in
+	qemu)
+		"$HARNESS_DIR/qemu-rootfs.sh" && qemu_payload || return 1
+		files+=("${QEMU_PAYLOAD[@]}")
+		trees=(-t "$QEMU_ROOT")
+		out=$GUEST_INITRAMFS_QEMU
+		compress=zstd
+		;;
+	selftests)
+		while read -r f; do files+=("$f"); done < <(selftest_files)
+		out=$GUEST_SELFTESTS_INITRAMFS
+		;;
+	esac
+	INITRAMFS_COMPRESS=$compress \
+		"$HARNESS_DIR/mkinitramfs.sh" "${trees[@]}" "$out" "$HARNESS_DIR/guest-init" "${files[@]}"
 }
 
 # The built selftests with their runner and list, one HOST:GUEST[:MODE] a line, for

@@ -64,6 +64,7 @@ struct secondary_doorbell {
 	uint32_t virq;		/* GIC INTID */
 	int trigger_fd;		/* the irqfd's eventfd, never written */
 	int resample_fd;
+	bool raised;		/* line raised since the last resample */
 };
 
 /* A secondary VM: a sibling KVM VM, its vCPUs run by vcpu_run. */

@@ -412,11 +412,17 @@ static void secondary_virq_line(struct emu *emu, struct secondary *sec,
 		.level = level,
 	};
 
+	unsigned int i;
+
 	if (ioctl(sec->vm_fd, KVM_IRQ_LINE, &irq)) {
 		fprintf(stderr, "gunyah-emu: VM %u KVM_IRQ_LINE %u: %s\n",
 			sec->vmid, virq, strerror(errno));
 		return;
 	}
+	/* Only a raised line can be EOIed: secondary_resample() looks at those */
+	for (i = 0; level && i < sec->nr_doorbells; i++)
+		if (sec->doorbells[i].virq == virq)
+			sec->doorbells[i].raised = true;
 	counter_add(&emu->counters, level ? "secondary_doorbell_raises" :
 					    "secondary_doorbell_clears", 1);
 }
@@ -437,6 +443,7 @@ static int secondary_bind_doorbells(struct emu *emu, struct secondary *sec,
 		struct kvm_irqfd irqfd = { .flags = KVM_IRQFD_FLAG_RESAMPLE };
 
 		d->virq = boot->doorbells[i].virq;
+		d->raised = false;
 		if (d->virq < 32 || d->virq >= SECONDARY_NR_IRQS) {
 			fprintf(stderr,
 				"gunyah-emu: VM %u: KVM's vGIC has no SPI %u\n",
@@ -476,12 +483,17 @@ static void secondary_resample(struct emu *emu, struct secondary *sec)
 	unsigned int i;
 	uint64_t count;
 
+	/*
+	 * One read per raised line, not per doorbell: QEMU's guests have 256,
+	 * and a syscall each twice per vcpu_run made them crawl.
+	 */
 	for (i = 0; i < sec->nr_doorbells; i++) {
 		struct secondary_doorbell *d = &sec->doorbells[i];
 
-		if (read(d->resample_fd, &count, sizeof(count)) !=
-		    sizeof(count))
+		if (!d->raised ||
+		    read(d->resample_fd, &count, sizeof(count)) != sizeof(count))
 			continue;
+		d->raised = false;
 		db = rm_engine_doorbell_virq(emu->rm, sec->vmid, d->virq);
 		if (db && gh_doorbell_check_pending(&db->state))
 			secondary_virq_line(emu, sec, d->virq, true);

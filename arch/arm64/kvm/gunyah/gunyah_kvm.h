@@ -74,11 +74,14 @@ struct gunyah_kvm {
 	struct kvm kvm;
 	struct gunyah_rm *rm;
 
-	/* Serialises start and teardown; vCPUs run without it */
+	/* Serialises start, teardown and vcpu_features; vCPUs run without it */
 	struct mutex lock;
 	enum gunyah_kvm_vm_state state;
 	u16 vmid;
 	u32 ipa_bits;
+	/* KVM_ARM_VCPU_INIT features but POWER_OFF, the same for every vCPU */
+	unsigned long vcpu_features;
+	bool vcpu_features_set;
 	/* vCPU threads inside the run loop; teardown waits for none */
 	atomic_t nr_running;
 	wait_queue_head_t run_wq;

@@ -132,6 +132,7 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 	case KVM_CAP_ARM_PSCI_0_2:
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_VCPU_ATTRIBUTES:
+	case KVM_CAP_MP_STATE:
 		return 1;
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:
@@ -159,6 +160,26 @@ int kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl,
 	void __user *argp = (void __user *)arg;
 
 	switch (ioctl) {
+	case KVM_CREATE_IRQCHIP:
+		/* A GICv2: as native KVM on a host that cannot emulate one */
+		return -ENODEV;
+	case KVM_ARM_SET_DEVICE_ADDR: {
+		struct kvm_arm_device_addr dev_addr;
+
+		/* GICv2 addresses: as native for a VM without a GICv2 */
+		if (copy_from_user(&dev_addr, argp, sizeof(dev_addr)))
+			return -EFAULT;
+		return -ENODEV;
+	}
+	case KVM_HAS_DEVICE_ATTR:
+	case KVM_SET_DEVICE_ATTR: {
+		struct kvm_device_attr attr;
+
+		/* No VM attribute group (native's SMCCC filter) is offered */
+		if (copy_from_user(&attr, argp, sizeof(attr)))
+			return -EFAULT;
+		return -ENXIO;
+	}
 	case KVM_ARM_PREFERRED_TARGET: {
 		struct kvm_vcpu_init init = {
 			.target = KVM_ARM_TARGET_GENERIC_V8,
@@ -188,8 +209,9 @@ int kvm_arch_prepare_memory_region(struct kvm *kvm,
 	/* The RM cannot change a started VM's memory map (gunyah.rst) */
 	if (gunyah_kvm_vm_started(gvm))
 		return -EBUSY;
-	if (change == KVM_MR_DELETE || change == KVM_MR_FLAGS_ONLY)
+	if (change == KVM_MR_DELETE)
 		return 0;
+	/* A flags-only change must not turn on dirty logging either */
 	return gunyah_kvm_mem_check_slot(gvm, new);
 }
 

@@ -219,6 +219,8 @@ static int gunyah_kvm_mem_share_region(struct gunyah_kvm *gvm, u16 vmid,
 		/* The guest starts with its MMU off: make the VMM's writes visible */
 		dcache_clean_poc((unsigned long)va, (unsigned long)va + PAGE_SIZE);
 		ret = gunyah_rm_parcel_add_pages(&r->parcel, r->pages[i], 1);
+		/* A QEMU guest's 256 MiB is 65536 pages: let others run */
+		cond_resched();
 	}
 	if (ret)
 		goto err;

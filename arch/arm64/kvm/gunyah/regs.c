@@ -101,8 +101,9 @@ static int gunyah_kvm_core_reg(struct gunyah_kvm_vcpu *gv,
 	int size = KVM_REG_SIZE(reg->id);
 	bool live;
 
+	/* As native (get_core_reg()), which refuses the reserved tail too */
 	if (off >= sizeof(struct kvm_regs) / sizeof(u32) ||
-	    off + size / sizeof(u32) > sizeof(struct kvm_regs) / sizeof(u32))
+	    off + size / sizeof(u32) >= sizeof(struct kvm_regs) / sizeof(u32))
 		return -ENOENT;
 	if (gunyah_kvm_core_size(off) != size)
 		return -EINVAL;
@@ -209,7 +210,12 @@ static int gunyah_kvm_sys_reg(struct gunyah_kvm_vcpu *gv,
 	u32 sysreg;
 	u64 val, cur;
 
-	if (KVM_REG_SIZE(reg->id) != sizeof(u64))
+	/* As native (index_to_params()): 64 bits, no bit outside the fields */
+	if (KVM_REG_SIZE(reg->id) != sizeof(u64) ||
+	    (reg->id & ~(KVM_REG_ARCH_MASK | KVM_REG_SIZE_MASK |
+			 KVM_REG_ARM_COPROC_MASK | KVM_REG_ARM64_SYSREG_OP0_MASK |
+			 KVM_REG_ARM64_SYSREG_OP1_MASK | KVM_REG_ARM64_SYSREG_CRN_MASK |
+			 KVM_REG_ARM64_SYSREG_CRM_MASK | KVM_REG_ARM64_SYSREG_OP2_MASK)))
 		return -ENOENT;
 	sysreg = sys_reg((reg->id & KVM_REG_ARM64_SYSREG_OP0_MASK) >>
 			 KVM_REG_ARM64_SYSREG_OP0_SHIFT,
@@ -238,6 +244,9 @@ static int gunyah_kvm_sys_reg(struct gunyah_kvm_vcpu *gv,
 	}
 	if (sysreg == SYS_MPIDR_EL1)
 		cur = gunyah_kvm_vcpu_mpidr(&gv->vcpu);
+	else if (sysreg == SYS_MIDR_EL1)
+		/* Gunyah gives every vCPU the MIDR of the core (VPIDR_EL2) */
+		cur = read_cpuid_id();
 	else if (!gunyah_kvm_id_reg(reg->id, sysreg, &cur))
 		return -ENOENT;
 	if (!set)
@@ -248,10 +257,16 @@ static int gunyah_kvm_sys_reg(struct gunyah_kvm_vcpu *gv,
 	return val == cur ? 0 : -EINVAL;
 }
 
+/* As native: nothing but the architecture in the upper half, whatever the size */
+static bool gunyah_kvm_reg_arch_ok(u64 id)
+{
+	return (id & ~KVM_REG_SIZE_MASK) >> 32 == KVM_REG_ARM64 >> 32;
+}
+
 int gunyah_kvm_get_one_reg(struct gunyah_kvm_vcpu *gv,
 			   const struct kvm_one_reg *reg)
 {
-	if ((reg->id & KVM_REG_ARCH_MASK) != KVM_REG_ARM64)
+	if (!gunyah_kvm_reg_arch_ok(reg->id))
 		return -EINVAL;
 	switch (reg->id & KVM_REG_ARM_COPROC_MASK) {
 	case KVM_REG_ARM_CORE:
@@ -266,7 +281,7 @@ int gunyah_kvm_get_one_reg(struct gunyah_kvm_vcpu *gv,
 int gunyah_kvm_set_one_reg(struct gunyah_kvm_vcpu *gv,
 			   const struct kvm_one_reg *reg)
 {
-	if ((reg->id & KVM_REG_ARCH_MASK) != KVM_REG_ARM64)
+	if (!gunyah_kvm_reg_arch_ok(reg->id))
 		return -EINVAL;
 	switch (reg->id & KVM_REG_ARM_COPROC_MASK) {
 	case KVM_REG_ARM_CORE:

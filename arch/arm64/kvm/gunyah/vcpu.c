@@ -33,6 +33,8 @@
 #define GUNYAH_VCPU_POWEROFF_EXITED	BIT(0)
 /* How long a vCPU that cannot run now sleeps before asking again */
 #define GUNYAH_KVM_IDLE_US		1000
+/* How long the RM may take to say why a VM exited (its calls get 5 s) */
+#define GUNYAH_KVM_EXITED_WAIT		(30 * HZ)
 
 /* What one vcpu_run leads to, besides an exit to the VMM (0) or an errno */
 #define GUNYAH_KVM_RUN_AGAIN		1
@@ -41,9 +43,16 @@
 
 int kvm_arch_vcpu_precreate(struct kvm *kvm, unsigned int id)
 {
+	struct gunyah_kvm *gvm = to_gunyah_kvm(kvm);
+
 	/* The Gunyah VM is built with its vCPUs: no more once it runs */
-	if (gunyah_kvm_vm_started(to_gunyah_kvm(kvm)))
+	if (gunyah_kvm_vm_started(gvm))
 		return -EBUSY;
+	/* As native: no vCPU after the vGIC is initialised, ids below max */
+	if (gvm->vgic.ready)
+		return -EBUSY;
+	if (id >= kvm->max_vcpus)
+		return -EINVAL;
 	return 0;
 }
 
@@ -151,16 +160,47 @@ int kvm_arch_vcpu_ioctl_set_guest_debug(struct kvm_vcpu *vcpu,
 	return -EINVAL;
 }
 
+/*
+ * Whether a vCPU starts powered off, as KVM_ARM_VCPU_POWER_OFF says it.
+ * QEMU 7.2 decides that its secondary vCPUs start off only after it
+ * initialised them (arm_load_kernel() runs after the vCPUs are realised),
+ * and tells KVM with KVM_SET_MP_STATE at every reset. While the Gunyah VM
+ * runs, its vCPUs' power state is Gunyah's: it cannot be read, and only
+ * the value set before the start can be written again.
+ */
 int kvm_arch_vcpu_ioctl_get_mpstate(struct kvm_vcpu *vcpu,
 				    struct kvm_mp_state *mp_state)
 {
-	return -EINVAL;
+	struct gunyah_kvm_vcpu *gv = to_gunyah_vcpu(vcpu);
+
+	if (READ_ONCE(to_gunyah_kvm(vcpu->kvm)->state) == GUNYAH_KVM_VM_RUNNING)
+		return -EBUSY;
+	mp_state->mp_state = gv->power_off ? KVM_MP_STATE_STOPPED :
+					     KVM_MP_STATE_RUNNABLE;
+	return 0;
 }
 
 int kvm_arch_vcpu_ioctl_set_mpstate(struct kvm_vcpu *vcpu,
 				    struct kvm_mp_state *mp_state)
 {
-	return -EINVAL;
+	struct gunyah_kvm_vcpu *gv = to_gunyah_vcpu(vcpu);
+	bool off;
+
+	switch (mp_state->mp_state) {
+	case KVM_MP_STATE_RUNNABLE:
+		off = false;
+		break;
+	case KVM_MP_STATE_STOPPED:
+		off = true;
+		break;
+	default:
+		/* Gunyah has no way to start a vCPU suspended */
+		return -EINVAL;
+	}
+	if (READ_ONCE(to_gunyah_kvm(vcpu->kvm)->state) == GUNYAH_KVM_VM_RUNNING)
+		return off == gv->power_off ? 0 : -EBUSY;
+	gv->power_off = off;
+	return 0;
 }
 
 /*
@@ -171,8 +211,9 @@ int kvm_arch_vcpu_ioctl_set_mpstate(struct kvm_vcpu *vcpu,
 static int gunyah_kvm_vcpu_init(struct gunyah_kvm_vcpu *gv,
 				const struct kvm_vcpu_init *init)
 {
+	struct gunyah_kvm *gvm = to_gunyah_kvm(gv->vcpu.kvm);
 	unsigned long features = init->features[0];
-	int i;
+	int i, ret;
 
 	if (init->target != KVM_ARM_TARGET_GENERIC_V8)
 		return -EINVAL;
@@ -184,10 +225,22 @@ static int gunyah_kvm_vcpu_init(struct gunyah_kvm_vcpu *gv,
 	if (features & ~(BIT(KVM_ARM_VCPU_POWER_OFF) | BIT(KVM_ARM_VCPU_PSCI_0_2)))
 		return -EINVAL;
 	/* QEMU initialises again on every reset: only a stopped VM resets */
-	if (READ_ONCE(to_gunyah_kvm(gv->vcpu.kvm)->state) == GUNYAH_KVM_VM_RUNNING)
+	if (READ_ONCE(gvm->state) == GUNYAH_KVM_VM_RUNNING)
 		return -EBUSY;
+	/* As native: one set of features for every vCPU, POWER_OFF aside */
+	features &= ~BIT(KVM_ARM_VCPU_POWER_OFF);
+	/* Not kvm->lock: that one is taken before vcpu->mutex, never after */
+	mutex_lock(&gvm->lock);
+	if (!gvm->vcpu_features_set) {
+		gvm->vcpu_features = features;
+		gvm->vcpu_features_set = true;
+	}
+	ret = gvm->vcpu_features == features ? 0 : -EINVAL;
+	mutex_unlock(&gvm->lock);
+	if (ret)
+		return ret;
 	gunyah_kvm_reset_regs(gv);
-	gv->power_off = features & BIT(KVM_ARM_VCPU_POWER_OFF);
+	gv->power_off = init->features[0] & BIT(KVM_ARM_VCPU_POWER_OFF);
 	gv->initialized = true;
 	return 0;
 }
@@ -265,6 +318,7 @@ static int gunyah_kvm_powered_off(struct gunyah_kvm_vcpu *gv)
 	struct kvm_vcpu *vcpu = &gv->vcpu;
 	struct gunyah_kvm *gvm = to_gunyah_kvm(vcpu->kvm);
 	u32 type = KVM_SYSTEM_EVENT_SHUTDOWN;
+	long left;
 
 	if (gv->was_off &&
 	    wait_event_timeout(gvm->run_wq, READ_ONCE(gvm->state) !=
@@ -272,13 +326,24 @@ static int gunyah_kvm_powered_off(struct gunyah_kvm_vcpu *gv)
 		return GUNYAH_KVM_RUN_STOPPED;
 	if (READ_ONCE(gvm->state) != GUNYAH_KVM_VM_RUNNING)
 		return GUNYAH_KVM_RUN_STOPPED;
-	if (wait_for_completion_timeout(&gvm->exited, HZ)) {
-		switch (READ_ONCE(gvm->exit_type)) {
-		case GUNYAH_RM_VM_EXIT_PLATFORM_RESET:
-		case GUNYAH_RM_VM_EXIT_PSCI_SYSTEM_RESET2:
+	/*
+	 * Reporting a reset as a power-off would end the VMM, so wait for
+	 * the RM's word however late it comes on a loaded host. A signal
+	 * ends the wait; the next KVM_RUN finds the VM exited and waits again.
+	 */
+	left = wait_for_completion_interruptible_timeout(&gvm->exited,
+							 GUNYAH_KVM_EXITED_WAIT);
+	if (left < 0)
+		return -EINTR;
+	if (!left)
+		pr_warn("VM %u: no VM_EXITED from the RM in %u s, reporting a power-off\n",
+			gvm->vmid, GUNYAH_KVM_EXITED_WAIT / HZ);
+	switch (READ_ONCE(gvm->exit_type)) {
+	case GUNYAH_RM_VM_EXIT_PLATFORM_RESET:
+	case GUNYAH_RM_VM_EXIT_PSCI_SYSTEM_RESET2:
+		if (left)
 			type = KVM_SYSTEM_EVENT_RESET;
-			break;
-		}
+		break;
 	}
 	return gunyah_kvm_system_event(vcpu, type);
 }

@@ -36,7 +36,6 @@
 #include "gunyah_kvm.h"
 
 #define GUNYAH_KVM_NR_IRQS_DEFAULT	256	/* native KVM's VGIC_NR_IRQS_LEGACY */
-#define GUNYAH_KVM_NR_IRQS_MAX		1020	/* INTIDs below the special range */
 #define GUNYAH_KVM_BELL_FLAG		BIT_ULL(0)
 #define GUNYAH_KVM_ADDR_UNDEF		U64_MAX
 
@@ -73,8 +72,9 @@ static int gunyah_kvm_set_spi(struct gunyah_kvm *gvm, u32 intid, bool level)
 	unsigned long flags;
 	int ret;
 
+	/* As native (vgic_lazy_init()): a vGICv3 is initialised by the VMM */
 	if (!gvm->vgic.ready)
-		return -ENODEV;
+		return -EBUSY;
 	if (intid < GUNYAH_KVM_SPI_BASE || spi >= gunyah_kvm_nr_spis(gvm))
 		return -EINVAL;
 	spin_lock_irqsave(&gvm->irq_lock, flags);
@@ -250,7 +250,7 @@ static int gunyah_kvm_vgic_addr(struct gunyah_kvm *gvm,
 				struct kvm_device_attr *attr, bool write)
 {
 	u64 __user *uaddr = (u64 __user *)(unsigned long)attr->addr;
-	u64 *base, val, addr;
+	u64 *base, val, addr, size;
 
 	switch (attr->attr) {
 	case KVM_VGIC_V3_ADDR_TYPE_DIST:
@@ -276,20 +276,47 @@ static int gunyah_kvm_vgic_addr(struct gunyah_kvm *gvm,
 	if (get_user(val, uaddr))
 		return -EFAULT;
 	addr = val;
-	if (attr->attr == KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION) {
-		/* Index 0 only: Gunyah's vGIC has a single region */
-		if (val & GUNYAH_KVM_RDIST_FLAGS)
-			return -EINVAL;
-		if (val & GUNYAH_KVM_RDIST_INDEX)
-			return -EINVAL;
+	switch (attr->attr) {
+	case KVM_VGIC_V3_ADDR_TYPE_DIST:
+		size = GUNYAH_KVM_GICD_SIZE;
+		break;
+	case KVM_VGIC_V3_ADDR_TYPE_REDIST:
+		/* As native: the frames of the vCPUs created so far */
+		size = GUNYAH_KVM_GICR_SIZE * atomic_read(&gvm->kvm.online_vcpus);
+		break;
+	default:
 		addr = val & GUNYAH_KVM_RDIST_BASE;
+		size = GUNYAH_KVM_GICR_SIZE * FIELD_GET(GUNYAH_KVM_RDIST_COUNT, val);
+		if (!size || (val & GUNYAH_KVM_RDIST_FLAGS))
+			return -EINVAL;
+		/*
+		 * Index 0 first, as native; Gunyah's vGIC has a single region,
+		 * so there is no next index, and native refuses a region after
+		 * a legacy REDIST address with -EINVAL too.
+		 */
+		if ((val & GUNYAH_KVM_RDIST_INDEX) || *base != GUNYAH_KVM_ADDR_UNDEF)
+			return -EINVAL;
+		break;
 	}
-	if (!IS_ALIGNED(addr, SZ_64K))
-		return -EINVAL;
-	if (addr >= BIT_ULL(gvm->ipa_bits))
-		return -E2BIG;
+	/*
+	 * In native KVM's order (vgic_v3_alloc_redist_region() and
+	 * vgic_check_iorange()): set already, a legacy redistributor range
+	 * over the distributor, alignment, then the VM's IPA space.
+	 */
 	if (*base != GUNYAH_KVM_ADDR_UNDEF)
 		return -EEXIST;
+	if (addr + size < addr)
+		return -EINVAL;
+	if (attr->attr == KVM_VGIC_V3_ADDR_TYPE_REDIST &&
+	    gvm->vgic.dist_base != GUNYAH_KVM_ADDR_UNDEF &&
+	    addr + size > gvm->vgic.dist_base &&
+	    addr < gvm->vgic.dist_base + GUNYAH_KVM_GICD_SIZE)
+		return -EINVAL;
+	if (!IS_ALIGNED(addr, SZ_64K))
+		return -EINVAL;
+	if (addr >= BIT_ULL(gvm->ipa_bits) ||
+	    addr + size > BIT_ULL(gvm->ipa_bits))
+		return -E2BIG;
 	if (gunyah_kvm_vm_started(gvm))
 		return -EBUSY;
 	*base = addr;
@@ -304,12 +331,15 @@ static int gunyah_kvm_vgic_nr_irqs(struct gunyah_kvm *gvm,
 
 	if (get_user(val, uaddr))
 		return -EFAULT;
-	/* As native: 32 SPIs at least, a multiple of 32, 1024 at most */
-	if (val < GUNYAH_KVM_SPI_BASE + 32 || val > 1024 || (val & 31))
+	/*
+	 * As native: 32 SPIs at least, a multiple of 32, none of the special
+	 * INTIDs from 1020 (below VGIC_MAX_RESERVED, 1023): 992 at most
+	 */
+	if (val < GUNYAH_KVM_SPI_BASE + 32 || val > 1023 || (val & 31))
 		return -EINVAL;
 	if (gvm->vgic.nr_irqs)
 		return -EBUSY;
-	gvm->vgic.nr_irqs = min_t(u32, val, GUNYAH_KVM_NR_IRQS_MAX);
+	gvm->vgic.nr_irqs = val;
 	return 0;
 }
 

@@ -80,6 +80,16 @@ guest_code_start:
 	add	x0, x0, #1
 	str	x0, [x20, #PORT_ECHO]
 
+	/* --tiny: switch the machine off now, or spin inside KVM_RUN until the VMM dies. */
+	ldr	x2, [x19, #PARAM_TINY]
+	cmp	x2, #TINY_OFF
+	b.eq	9f
+	cmp	x2, #TINY_SPIN
+	b.ne	0f
+	str	x2, [x20, #PORT_SPIN]
+	b	.
+0:
+
 	/*
 	 * Step 3: PATTERN_BASE + i at offset 8 * i of page i of slot 1, then clean and
 	 * invalidate those lines to the point of coherency so that the VMM's cacheable

@@ -19,9 +19,20 @@
 #define SLOT1_SIZE		0x200000
 #define SLOT1_PAGES		512
 
-/* Boot parameters, 64-bit words at GUEST_PARAMS. */
+/*
+ * --tiny, the cheapest VM that still runs: one vCPU and slot 0 alone, 64 KiB, the boot
+ * parameters 32 KiB in; the guest stops after step 2.
+ */
+#define TINY_SLOT0_SIZE		0x10000
+#define TINY_PARAMS		0x80008000
+#define TINY_NR_IRQS		64	/* the fewest KVM takes: 32 SPIs */
+
+/* Boot parameters, 64-bit words at GUEST_PARAMS (TINY_PARAMS); X0 has their address. */
 #define PARAM_MPIDR1		0	/* vCPU 1's affinity, from the MPIDR KVM reports */
 #define PARAM_BENCH		8	/* MMIO round trips to make for the benchmark */
+#define PARAM_TINY		16	/* 0: every step; else what follows step 2: */
+#define TINY_OFF		1	/* PSCI SYSTEM_OFF */
+#define TINY_SPIN		2	/* say so on PORT_SPIN, then spin without an exit */
 
 /* The vGICv3 where QEMU's virt machine has it. */
 #define GICD_BASE		0x08000000
@@ -45,6 +56,7 @@
 #define PORT_EOI		0x50	/* w: the INTID written to ICC_EOIR1_EL1 */
 #define PORT_HPPIR		0x58	/* w: ICC_HPPIR1_EL1 after the EOI */
 #define PORT_BENCH		0x60	/* w: round trips left */
+#define PORT_SPIN		0x68	/* w: TINY_SPIN, the guest spins from now on */
 #define PORT_FAIL		0x78	/* w: the guest found an error, FAIL_* */
 
 #define HELLO_VALUE		0x6779686b766d0001	/* "gyhkvm" 1 */

@@ -17,8 +17,13 @@
  *  6. vCPU 0 calls PSCI SYSTEM_OFF: a KVM_EXIT_SYSTEM_EVENT of type SHUTDOWN.
  *
  * --loops N repeats create, run and destroy N times; --bench prints timings as
- * "bench: NAME VALUE UNIT"; --die-at=before-run|running|mmio SIGKILLs the VMM at that point,
- * so that a harness can check what the kernel cleans up after a killed VMM.
+ * "bench: NAME VALUE UNIT"; --die-at=before-run|running|mmio SIGKILLs the VMM at that point
+ * of its last VM, so that a harness can check what the kernel cleans up after a killed VMM.
+ * --stats prints one line per VM, also just before a --die-at kill: whether its guest ran
+ * (step 1 seen) and how many times the backend started it (the Gunyah backend's
+ * gunyah_vm_starts stat, "-" without it). --tiny makes each VM as cheap as one that runs can
+ * be, for stress tests: one vCPU, one 64 KiB slot, the vGIC with the fewest IRQs KVM takes
+ * (the Gunyah backend makes a doorbell for each SPI), and steps 1, 2 and 6 only.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -65,6 +70,8 @@ enum die_at { DIE_NEVER, DIE_BEFORE_RUN, DIE_RUNNING, DIE_MMIO };
 static struct {
 	bool verbose;
 	bool bench;
+	bool tiny;
+	bool stats;
 	int loops;
 	int timeout_s;
 	enum die_at die_at;
@@ -75,6 +82,8 @@ static struct {
 	double first_exit_us;
 	double round_trip_us;
 	double cycle_ms;
+	double power_off_us;	/* SYSTEM_OFF's KVM_RUN, to the system event */
+	double destroy_us;	/* closing the VM: the backend's teardown */
 	/* From the binary stats of a backend that has them (Gunyah's) */
 	bool has_counts;
 	uint64_t rm_calls;
@@ -101,10 +110,13 @@ struct vcpu {
 };
 
 struct vm {
+	int index;		/* 1 to --loops */
 	int fd;
 	int gic_fd;
 	int irqfd;		/* eventfd bound to SPI_EDGE */
 	void *mem[2];
+	size_t mem_size[2];
+	int nr_vcpus;		/* NR_VCPUS, 1 with --tiny */
 	struct vcpu vcpu[NR_VCPUS];
 	pthread_mutex_t lock;
 	pthread_cond_t cond;	/* vCPU 0 -> main thread: raise, done */
@@ -112,12 +124,17 @@ struct vm {
 	int raise;		/* an INTID for the main thread to raise, or 0 */
 	int round_trips;	/* timed MMIO round trips at the end of step 5 */
 	bool done;
+	bool spinning;		/* --tiny: vCPU 0's guest spins, for --die-at=running */
+	bool guest_ran;		/* step 1 seen */
 	bool vcpu1_reported;
 	bool stopping;
 	double excluded_us;	/* raise delays and timed round trips: not in the cycle time */
 };
 
 static int kvm_fd;
+/* The VM being run, for --stats at a --die-at kill; whether it is the last one */
+static struct vm *cur_vm;
+static bool last_vm;
 
 /* Fail: one line on stderr, exit status 1. */
 #define die(fmt, ...) do {						\
@@ -134,10 +151,14 @@ static int kvm_fd;
 		       step_name[n__], ##__VA_ARGS__);			\
 } while (0)
 
+static void vm_print_stats(struct vm *vm);
+
 static void die_now(enum die_at where, const char *what)
 {
-	if (opt.die_at != where)
+	if (opt.die_at != where || !last_vm)
 		return;
+	if (opt.stats)
+		vm_print_stats(cur_vm);
 	printf(VMM ": --die-at: SIGKILL %s\n", what);
 	fflush(stdout);
 	kill(getpid(), SIGKILL);
@@ -187,7 +208,7 @@ static void vcpu_set_reg(struct vcpu *v, __u64 id, uint64_t val)
 	KVM_IOCTL(v->fd, KVM_SET_ONE_REG, &reg);
 }
 
-static void vm_create(struct vm *vm)
+static void vm_create(struct vm *vm, int index)
 {
 	static const struct { int cap; const char *name; } caps[] = {
 		{ KVM_CAP_USER_MEMORY, "USER_MEMORY" },
@@ -201,6 +222,8 @@ static void vm_create(struct vm *vm)
 	int ipa;
 
 	memset(vm, 0, sizeof(*vm));
+	vm->index = index;
+	vm->nr_vcpus = opt.tiny ? 1 : NR_VCPUS;
 	vm->gic_fd = -1;
 	vm->irqfd = -1;
 	ipa = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
@@ -238,6 +261,7 @@ static void vm_add_slot(struct vm *vm, int slot, __u64 gpa, size_t size)
 		munmap(p, aligned - base);
 	munmap((void *)(aligned + size), base + HUGE_SIZE - aligned);
 	vm->mem[slot] = (void *)aligned;
+	vm->mem_size[slot] = size;
 	madvise(vm->mem[slot], size, MADV_HUGEPAGE);
 	r.userspace_addr = aligned;
 	KVM_IOCTL(vm->fd, KVM_SET_USER_MEMORY_REGION, &r);
@@ -268,7 +292,7 @@ static void vcpu_add(struct vm *vm, int index)
 static void vgic_create(struct vm *vm)
 {
 	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
-	__u32 nr_irqs = GIC_NR_IRQS;
+	__u32 nr_irqs = opt.tiny ? TINY_NR_IRQS : GIC_NR_IRQS;
 	__u64 dist = GICD_BASE, redist = GICR_BASE;
 
 	KVM_IOCTL(vm->fd, KVM_CREATE_DEVICE, &dev);
@@ -351,7 +375,7 @@ static void vm_count(struct vm *vm)
 	bench.rm_calls += v;
 	if (stat_get(vm->fd, "gunyah_vm_starts", &v))
 		bench.vm_starts += v;
-	for (i = 0; i < NR_VCPUS; i++) {
+	for (i = 0; i < vm->nr_vcpus; i++) {
 		if (stat_get(vm->vcpu[i].fd, "gunyah_hypercalls", &v))
 			bench.hypercalls += v;
 		if (stat_get(vm->vcpu[i].fd, "mmio_exit_user", &user) &&
@@ -360,19 +384,32 @@ static void vm_count(struct vm *vm)
 	}
 }
 
+/* --stats: one line per VM, whether it ran and how often the backend started it */
+static void vm_print_stats(struct vm *vm)
+{
+	uint64_t starts;
+	char buf[24] = "-";
+
+	if (stat_get(vm->fd, "gunyah_vm_starts", &starts))
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)starts);
+	printf(VMM ": stats: vm %d guest-ran %d gunyah_vm_starts %s\n", vm->index,
+	       __atomic_load_n(&vm->guest_ran, __ATOMIC_ACQUIRE), buf);
+}
+
 static void vm_destroy(struct vm *vm)
 {
 	int i;
 
-	for (i = 0; i < NR_VCPUS; i++) {
+	for (i = 0; i < vm->nr_vcpus; i++) {
 		munmap(vm->vcpu[i].run, vm->vcpu[i].run_size);
 		close(vm->vcpu[i].fd);
 	}
 	close(vm->irqfd);
 	close(vm->gic_fd);
 	close(vm->fd);
-	munmap(vm->mem[0], SLOT0_SIZE);
-	munmap(vm->mem[1], SLOT1_SIZE);
+	for (i = 0; i < 2; i++)
+		if (vm->mem[i])
+			munmap(vm->mem[i], vm->mem_size[i]);
 }
 
 static void set_step(struct vm *vm, int step)
@@ -513,6 +550,7 @@ static void *vcpu0_thread(void *arg)
 	vcpu_run(v);
 	bench.first_exit_us += now_us() - t0;
 	expect_write(v, PORT_HELLO, HELLO_VALUE, "MMIO write");
+	__atomic_store_n(&vm->guest_ran, true, __ATOMIC_RELEASE);
 	step_ok(1, "8-byte write of %#llx to %#x", (unsigned long long)HELLO_VALUE,
 		TEST_DEV_BASE + PORT_HELLO);
 
@@ -525,6 +563,20 @@ static void *vcpu0_thread(void *arg)
 	expect_write(v, PORT_ECHO, READ_VALUE + 1, "value read plus one");
 	step_ok(2, "read of %#x answered %#llx, guest wrote back that plus one",
 		TEST_DEV_BASE + PORT_READ, (unsigned long long)READ_VALUE);
+
+	if (opt.tiny && opt.die_at == DIE_RUNNING && last_vm) {
+		/* The guest spins inside KVM_RUN until the main thread kills the VMM */
+		vcpu_run(v);
+		expect_write(v, PORT_SPIN, TINY_SPIN, "--tiny guest spinning");
+		pthread_mutex_lock(&vm->lock);
+		vm->spinning = true;
+		pthread_cond_signal(&vm->cond);
+		pthread_mutex_unlock(&vm->lock);
+		vcpu_run(v);
+		unexpected_exit(v, "none while spinning");
+	}
+	if (opt.tiny)
+		goto power_off;
 
 	set_step(vm, 3);
 	vcpu_run(v);
@@ -558,8 +610,11 @@ static void *vcpu0_thread(void *arg)
 	vm->excluded_us += t1 - t0;
 	pthread_mutex_unlock(&vm->lock);
 
+power_off:
 	set_step(vm, 6);
+	t0 = now_us();
 	vcpu_run(v);
+	bench.power_off_us += now_us() - t0;
 	if (run->exit_reason != KVM_EXIT_SYSTEM_EVENT ||
 	    run->system_event.type != KVM_SYSTEM_EVENT_SHUTDOWN)
 		unexpected_exit(v, "a system event of type SHUTDOWN");
@@ -605,7 +660,7 @@ static void kick(int sig)
 static void vm_supervise(struct vm *vm)
 {
 	struct timespec deadline;
-	struct kvm_run *run1 = vm->vcpu[1].run;
+	struct kvm_run *run1 = vm->vcpu[vm->nr_vcpus - 1].run;
 	__u64 one = 1;
 	int intid;
 
@@ -613,6 +668,12 @@ static void vm_supervise(struct vm *vm)
 	deadline.tv_sec += opt.timeout_s;
 	pthread_mutex_lock(&vm->lock);
 	while (!vm->done) {
+		if (vm->spinning) {
+			pthread_mutex_unlock(&vm->lock);
+			usleep(RAISE_DELAY_US);
+			die_now(DIE_RUNNING, "from the main thread, vCPU 0 spinning in KVM_RUN");
+			die("--tiny: vCPU 0 spins, but this VM is not to die");
+		}
 		if (vm->raise) {
 			intid = vm->raise;
 			vm->raise = 0;
@@ -633,60 +694,77 @@ static void vm_supervise(struct vm *vm)
 	}
 	pthread_mutex_unlock(&vm->lock);
 
+	if (vm->nr_vcpus < 2)
+		return;
 	/* vCPU 1 is off, asleep in KVM_RUN or about to enter it. */
 	__atomic_store_n(&vm->stopping, true, __ATOMIC_RELEASE);
 	run1->immediate_exit = 1;
 	pthread_kill(vm->vcpu[1].thread, SIGUSR1);
 }
 
-static void vm_cycle(void)
+static void vm_cycle(int index)
 {
 	pthread_condattr_t ca;
 	struct vm vm;
-	double t0 = now_us();
-	uint64_t *params;
+	double t0 = now_us(), t1;
+	uint64_t *params, params_gpa = opt.tiny ? TINY_PARAMS : GUEST_PARAMS;
 	int i;
 
-	vm_create(&vm);
+	vm_create(&vm, index);
+	cur_vm = &vm;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&vm.cond, &ca);
 	pthread_mutex_init(&vm.lock, NULL);
 
-	vm_add_slot(&vm, 0, SLOT0_BASE, SLOT0_SIZE);
-	vm_add_slot(&vm, 1, SLOT1_BASE, SLOT1_SIZE);
-	for (i = 0; i < NR_VCPUS; i++)
+	vm_add_slot(&vm, 0, SLOT0_BASE, opt.tiny ? TINY_SLOT0_SIZE : SLOT0_SIZE);
+	if (!opt.tiny)
+		vm_add_slot(&vm, 1, SLOT1_BASE, SLOT1_SIZE);
+	for (i = 0; i < vm.nr_vcpus; i++)
 		vcpu_add(&vm, i);
 	vgic_create(&vm);
 	irqfd_add(&vm, SPI_EDGE);
 
 	memcpy(vm.mem[0], guest_code_start, guest_code_end - guest_code_start);
-	params = (uint64_t *)((char *)vm.mem[0] + GUEST_PARAMS - SLOT0_BASE);
-	params[PARAM_MPIDR1 / 8] = vm.vcpu[1].mpidr & MPIDR_AFFINITY;
+	params = (uint64_t *)((char *)vm.mem[0] + params_gpa - SLOT0_BASE);
+	params[PARAM_MPIDR1 / 8] = vm.vcpu[vm.nr_vcpus - 1].mpidr & MPIDR_AFFINITY;
 	vm.round_trips = opt.bench ? BENCH_ROUND_TRIPS : 10;
 	params[PARAM_BENCH / 8] = vm.round_trips;
+	if (opt.tiny)
+		params[PARAM_TINY / 8] = opt.die_at == DIE_RUNNING && last_vm ?
+					 TINY_SPIN : TINY_OFF;
 
 	/* As QEMU for a -kernel boot: PC and PSTATE (EL1h, DAIF masked), X0 for the guest. */
 	vcpu_set_reg(&vm.vcpu[0], CORE_REG(regs.pc), SLOT0_BASE);
 	vcpu_set_reg(&vm.vcpu[0], CORE_REG(regs.pstate), PSTATE_EL1H_DAIF);
-	vcpu_set_reg(&vm.vcpu[0], CORE_REG(regs.regs[0]), GUEST_PARAMS);
+	vcpu_set_reg(&vm.vcpu[0], CORE_REG(regs.regs[0]), params_gpa);
 	if (vcpu_get_reg(&vm.vcpu[0], CORE_REG(regs.pc)) != SLOT0_BASE)
 		die("set-up: vCPU 0's PC reads back other than it was set");
-	step_ok(0, "2 memslots, 2 vCPUs (MPIDR %#llx, %#llx), vGICv3, irqfd; guest code %zu bytes",
-		(unsigned long long)vm.vcpu[0].mpidr, (unsigned long long)vm.vcpu[1].mpidr,
-		(size_t)(guest_code_end - guest_code_start));
+	if (opt.tiny)
+		step_ok(0, "--tiny: 1 memslot of %d KiB, 1 vCPU (MPIDR %#llx), vGICv3",
+			TINY_SLOT0_SIZE >> 10, (unsigned long long)vm.vcpu[0].mpidr);
+	else
+		step_ok(0, "2 memslots, 2 vCPUs (MPIDR %#llx, %#llx), vGICv3, irqfd; %s %zu bytes",
+			(unsigned long long)vm.vcpu[0].mpidr, (unsigned long long)vm.vcpu[1].mpidr,
+			"guest code", (size_t)(guest_code_end - guest_code_start));
 
 	die_now(DIE_BEFORE_RUN, "before the first KVM_RUN");
 	if (pthread_create(&vm.vcpu[0].thread, NULL, vcpu0_thread, &vm.vcpu[0]) ||
-	    pthread_create(&vm.vcpu[1].thread, NULL, vcpu1_thread, &vm.vcpu[1]))
+	    (vm.nr_vcpus > 1 &&
+	     pthread_create(&vm.vcpu[1].thread, NULL, vcpu1_thread, &vm.vcpu[1])))
 		die("pthread_create failed");
 	vm_supervise(&vm);
-	for (i = 0; i < NR_VCPUS; i++)
+	for (i = 0; i < vm.nr_vcpus; i++)
 		pthread_join(vm.vcpu[i].thread, NULL);
 
 	if (opt.bench)
 		vm_count(&vm);
+	if (opt.stats)
+		vm_print_stats(&vm);
+	t1 = now_us();
 	vm_destroy(&vm);
+	bench.destroy_us += now_us() - t1;
+	cur_vm = NULL;
 	pthread_cond_destroy(&vm.cond);
 	pthread_mutex_destroy(&vm.lock);
 	bench.cycle_ms += (now_us() - t0 - vm.excluded_us) / 1e3;
@@ -714,7 +792,7 @@ static void become_user(const char *spec)
 static void bad_usage(void)
 {
 	fprintf(stderr,
-		"usage: " VMM " [-v] [--loops N] [--bench] [--timeout SECONDS]\n"
+		"usage: " VMM " [-v] [--loops N] [--bench] [--timeout SECONDS] [--tiny] [--stats]\n"
 		"       [--die-at=before-run|running|mmio] [--user=UID:GID[:GROUP]]\n");
 	exit(2);
 }
@@ -728,6 +806,8 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "die-at", required_argument, NULL, 'd' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "tiny", no_argument, NULL, 'T' },
+		{ "stats", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char * const die_names[] = { "", "before-run", "running", "mmio" };
@@ -758,6 +838,12 @@ int main(int argc, char **argv)
 		case 'u':
 			opt.user = optarg;
 			break;
+		case 'T':
+			opt.tiny = true;
+			break;
+		case 's':
+			opt.stats = true;
+			break;
 		default:
 			bad_usage();
 		}
@@ -775,13 +861,19 @@ int main(int argc, char **argv)
 	if (ioctl(kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
 		die("KVM API version is not %d", KVM_API_VERSION);
 
-	for (i = 0; i < opt.loops; i++)
-		vm_cycle();
+	for (i = 1; i <= opt.loops; i++) {
+		last_vm = i == opt.loops;
+		vm_cycle(i);
+	}
 
 	if (opt.bench) {
 		printf("bench: run-to-first-mmio-exit %.1f us\n", bench.first_exit_us / opt.loops);
-		printf("bench: mmio-exit-round-trip %.2f us\n", bench.round_trip_us / opt.loops);
+		if (!opt.tiny)
+			printf("bench: mmio-exit-round-trip %.2f us\n",
+			       bench.round_trip_us / opt.loops);
 		printf("bench: vm-create-run-destroy %.2f ms\n", bench.cycle_ms / opt.loops);
+		printf("bench: system-off-to-exit %.1f us\n", bench.power_off_us / opt.loops);
+		printf("bench: vm-destroy %.1f us\n", bench.destroy_us / opt.loops);
 		if (bench.has_counts && bench.vm_starts && bench.mmio_exits) {
 			printf("bench: rm-calls-per-vm-start %.1f calls\n",
 			       (double)bench.rm_calls / bench.vm_starts);
