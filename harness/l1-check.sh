@@ -133,7 +133,7 @@ l1_result boot kvm-smoke l1/kvm-smoke-guest-ran "the smoke guest did not run und
 native_files=() native_vmm= native_selftests= native_timeout=0
 if [ -n "$vmm" ]; then
 	native_files+=(-f "$VMM:/harness/gunyah-kvm-vmm" -f "$ERRNO:/harness/gunyah-kvm-errno")
-	native_vmm='/harness/gunyah-kvm-errno; /harness/gunyah-kvm-vmm -v && /harness/gunyah-kvm-vmm --loops 20'
+	native_vmm='/harness/gunyah-kvm-errno; /harness/gunyah-kvm-vmm -v && /harness/gunyah-kvm-vmm --tiny --resets 10 && /harness/gunyah-kvm-vmm --loops 20'
 	native_timeout=$VMM_TIMEOUT
 fi
 if [ -n "$selftests" ]; then

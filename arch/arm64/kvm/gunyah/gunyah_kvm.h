@@ -87,7 +87,10 @@ struct gunyah_kvm {
 	wait_queue_head_t run_wq;
 
 	struct gunyah_rm_vm_listener listener;
+	/* The VM exited: its status changed to EXITED, or VM_EXITED came */
 	struct completion exited;
+	/* VM_EXITED came, with exit_type: the status alone does not say why */
+	struct completion exit_reported;
 	struct completion reset_done;
 	u16 exit_type;
 

@@ -107,6 +107,7 @@ int kvm_arch_init_vm(struct kvm *kvm, unsigned long type)
 	spin_lock_init(&gvm->irq_lock);
 	INIT_LIST_HEAD(&gvm->mem_regions);
 	init_completion(&gvm->exited);
+	init_completion(&gvm->exit_reported);
 	init_completion(&gvm->reset_done);
 	kvm->max_vcpus = min_t(int, num_possible_cpus(), KVM_MAX_VCPUS);
 	return 0;

@@ -328,10 +328,11 @@ static int gunyah_kvm_powered_off(struct gunyah_kvm_vcpu *gv)
 		return GUNYAH_KVM_RUN_STOPPED;
 	/*
 	 * Reporting a reset as a power-off would end the VMM, so wait for
-	 * the RM's word however late it comes on a loaded host. A signal
+	 * the RM's word however late it comes on a loaded host: VM_EXITED,
+	 * which the RM sends after the status change to EXITED. A signal
 	 * ends the wait; the next KVM_RUN finds the VM exited and waits again.
 	 */
-	left = wait_for_completion_interruptible_timeout(&gvm->exited,
+	left = wait_for_completion_interruptible_timeout(&gvm->exit_reported,
 							 GUNYAH_KVM_EXITED_WAIT);
 	if (left < 0)
 		return -EINTR;

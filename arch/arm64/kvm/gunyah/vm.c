@@ -67,6 +67,7 @@ static void gunyah_kvm_rm_exited(struct gunyah_rm_vm_listener *listener,
 					      listener);
 
 	WRITE_ONCE(gvm->exit_type, exited->exit_type);
+	complete_all(&gvm->exit_reported);
 	complete_all(&gvm->exited);
 }
 
@@ -296,6 +297,7 @@ static int gunyah_kvm_check_vcpus(struct gunyah_kvm *gvm,
 static void gunyah_kvm_reinit_events(struct gunyah_kvm *gvm)
 {
 	reinit_completion(&gvm->exited);
+	reinit_completion(&gvm->exit_reported);
 	reinit_completion(&gvm->reset_done);
 	gvm->exit_type = 0;
 }

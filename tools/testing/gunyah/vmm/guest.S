@@ -80,10 +80,15 @@ guest_code_start:
 	add	x0, x0, #1
 	str	x0, [x20, #PORT_ECHO]
 
-	/* --tiny: switch the machine off now, or spin inside KVM_RUN until the VMM dies. */
+	/*
+	 * --tiny: switch the machine off now, reset it, or spin inside KVM_RUN until the VMM
+	 * dies.
+	 */
 	ldr	x2, [x19, #PARAM_TINY]
 	cmp	x2, #TINY_OFF
 	b.eq	9f
+	cmp	x2, #TINY_RESET
+	b.eq	system_reset
 	cmp	x2, #TINY_SPIN
 	b.ne	0f
 	str	x2, [x20, #PORT_SPIN]
@@ -185,6 +190,11 @@ guest_code_start:
 	/* Step 6: switch the machine off. */
 9:	psci	PSCI_SYSTEM_OFF
 	mov	x0, #FAIL_SYSTEM_OFF_RETURNED
+	b	fail
+
+system_reset:
+	psci	PSCI_SYSTEM_RESET
+	mov	x0, #FAIL_SYSTEM_RESET_RETURNED
 	b	fail
 
 no_redist:

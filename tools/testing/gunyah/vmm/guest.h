@@ -33,6 +33,7 @@
 #define PARAM_TINY		16	/* 0: every step; else what follows step 2: */
 #define TINY_OFF		1	/* PSCI SYSTEM_OFF */
 #define TINY_SPIN		2	/* say so on PORT_SPIN, then spin without an exit */
+#define TINY_RESET		3	/* PSCI SYSTEM_RESET */
 
 /* The vGICv3 where QEMU's virt machine has it. */
 #define GICD_BASE		0x08000000
@@ -65,12 +66,14 @@
 #define FAIL_NO_REDIST		1
 #define FAIL_CPU_OFF_RETURNED	2
 #define FAIL_SYSTEM_OFF_RETURNED 3
+#define FAIL_SYSTEM_RESET_RETURNED 4
 
 /* PSCI 0.2+ function IDs (SMC64 where there is one) and results. */
 #define PSCI_CPU_OFF		0x84000002
 #define PSCI_CPU_ON		0xc4000003
 #define PSCI_AFFINITY_INFO	0xc4000004
 #define PSCI_SYSTEM_OFF		0x84000008
+#define PSCI_SYSTEM_RESET	0x84000009
 #define PSCI_AFF_ON		0
 #define PSCI_AFF_OFF		1
 #define PSCI_AFF_ON_PENDING	2

@@ -23,7 +23,11 @@
  * (step 1 seen) and how many times the backend started it (the Gunyah backend's
  * gunyah_vm_starts stat, "-" without it). --tiny makes each VM as cheap as one that runs can
  * be, for stress tests: one vCPU, one 64 KiB slot, the vGIC with the fewest IRQs KVM takes
- * (the Gunyah backend makes a doorbell for each SPI), and steps 1, 2 and 6 only.
+ * (the Gunyah backend makes a doorbell for each SPI), and steps 1, 2 and 6 only. --resets N
+ * (with --tiny) has the guest call PSCI SYSTEM_RESET N times before its SYSTEM_OFF: each is a
+ * KVM_EXIT_SYSTEM_EVENT of type RESET, after which the VMM does what QEMU does on a reset
+ * (KVM_ARM_VCPU_INIT again, the boot registers) and the guest runs steps 1 and 2 again; a
+ * backend with the gunyah_vm_starts stat must have started the VM once more for each.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -73,6 +77,7 @@ static struct {
 	bool tiny;
 	bool stats;
 	int loops;
+	int resets;
 	int timeout_s;
 	enum die_at die_at;
 	const char *user;
@@ -94,7 +99,7 @@ static struct {
 
 static const char * const step_name[] = {
 	"set-up", "MMIO write", "MMIO read", "guest memory in two slots",
-	"PSCI CPU_ON of vCPU 1", "GIC interrupts", "PSCI SYSTEM_OFF",
+	"PSCI CPU_ON of vCPU 1", "GIC interrupts", "PSCI SYSTEM_OFF", "PSCI SYSTEM_RESET",
 };
 
 struct vm;
@@ -128,6 +133,8 @@ struct vm {
 	bool guest_ran;		/* step 1 seen */
 	bool vcpu1_reported;
 	bool stopping;
+	int resets;		/* --resets: RESET exits seen */
+	uint64_t *params;	/* the guest's boot parameters, in slot 0 */
 	double excluded_us;	/* raise delays and timed round trips: not in the cycle time */
 };
 
@@ -268,10 +275,28 @@ static void vm_add_slot(struct vm *vm, int slot, __u64 gpa, size_t size)
 }
 
 /* As QEMU: secondaries start powered off, for PSCI CPU_ON. */
+static void vcpu_init(struct vcpu *v)
+{
+	struct kvm_vcpu_init init;
+
+	KVM_IOCTL(v->vm->fd, KVM_ARM_PREFERRED_TARGET, &init);
+	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
+	if (v->index)
+		init.features[0] |= 1u << KVM_ARM_VCPU_POWER_OFF;
+	KVM_IOCTL(v->fd, KVM_ARM_VCPU_INIT, &init);
+}
+
+/* As QEMU for a -kernel boot: PC and PSTATE (EL1h, DAIF masked), X0 for the guest. */
+static void vcpu_boot_regs(struct vcpu *v, uint64_t params_gpa)
+{
+	vcpu_set_reg(v, CORE_REG(regs.pc), SLOT0_BASE);
+	vcpu_set_reg(v, CORE_REG(regs.pstate), PSTATE_EL1H_DAIF);
+	vcpu_set_reg(v, CORE_REG(regs.regs[0]), params_gpa);
+}
+
 static void vcpu_add(struct vm *vm, int index)
 {
 	struct vcpu *v = &vm->vcpu[index];
-	struct kvm_vcpu_init init;
 
 	v->vm = vm;
 	v->index = index;
@@ -280,11 +305,7 @@ static void vcpu_add(struct vm *vm, int index)
 	v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED)
 		die("mmap of vCPU %d's kvm_run: %s", index, strerror(errno));
-	KVM_IOCTL(vm->fd, KVM_ARM_PREFERRED_TARGET, &init);
-	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
-	if (index)
-		init.features[0] |= 1u << KVM_ARM_VCPU_POWER_OFF;
-	KVM_IOCTL(v->fd, KVM_ARM_VCPU_INIT, &init);
+	vcpu_init(v);
 	v->mpidr = vcpu_get_reg(v, REG_MPIDR_EL1);
 }
 
@@ -434,6 +455,8 @@ static const char *guest_failure(__u64 code)
 		return "PSCI CPU_OFF returned";
 	case FAIL_SYSTEM_OFF_RETURNED:
 		return "PSCI SYSTEM_OFF returned";
+	case FAIL_SYSTEM_RESET_RETURNED:
+		return "PSCI SYSTEM_RESET returned";
 	}
 	return "unknown failure";
 }
@@ -535,20 +558,19 @@ static void irq_test(struct vcpu *v, int intid)
 		intid, intid == SPI_LEVEL ? "level, KVM_IRQ_LINE" : "edge, irqfd");
 }
 
-static void *vcpu0_thread(void *arg)
+/* Steps 1 and 2, from the guest's first instruction */
+static void run_steps_1_2(struct vcpu *v)
 {
-	struct vcpu *v = arg;
 	struct vm *vm = v->vm;
 	struct kvm_run *run = v->run;
 	uint64_t answer = READ_VALUE;
-	int n = vm->round_trips;
-	double t0, t1 = 0;
-	int i;
+	double t0;
 
 	set_step(vm, 1);
 	t0 = now_us();
 	vcpu_run(v);
-	bench.first_exit_us += now_us() - t0;
+	if (!vm->resets)
+		bench.first_exit_us += now_us() - t0;
 	expect_write(v, PORT_HELLO, HELLO_VALUE, "MMIO write");
 	__atomic_store_n(&vm->guest_ran, true, __ATOMIC_RELEASE);
 	step_ok(1, "8-byte write of %#llx to %#x", (unsigned long long)HELLO_VALUE,
@@ -563,6 +585,41 @@ static void *vcpu0_thread(void *arg)
 	expect_write(v, PORT_ECHO, READ_VALUE + 1, "value read plus one");
 	step_ok(2, "read of %#x answered %#llx, guest wrote back that plus one",
 		TEST_DEV_BASE + PORT_READ, (unsigned long long)READ_VALUE);
+}
+
+/*
+ * --resets: the guest resets the machine; the VMM then does what QEMU does, and the guest
+ * starts again from its first instruction, to switch off after the last reset.
+ */
+static void reset_and_rerun(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	struct kvm_run *run = v->run;
+
+	set_step(vm, 7);
+	vcpu_run(v);
+	if (run->exit_reason != KVM_EXIT_SYSTEM_EVENT ||
+	    run->system_event.type != KVM_SYSTEM_EVENT_RESET)
+		unexpected_exit(v, "a system event of type RESET");
+	vm->resets++;
+	step_ok(7, "KVM_EXIT_SYSTEM_EVENT, type RESET (%d of %d)", vm->resets, opt.resets);
+	if (vm->resets == opt.resets)
+		vm->params[PARAM_TINY / 8] = TINY_OFF;
+	vcpu_init(v);
+	vcpu_boot_regs(v, (uint64_t)TINY_PARAMS);
+	run_steps_1_2(v);
+}
+
+static void *vcpu0_thread(void *arg)
+{
+	struct vcpu *v = arg;
+	struct vm *vm = v->vm;
+	struct kvm_run *run = v->run;
+	int n = vm->round_trips;
+	double t0 = 0, t1 = 0;
+	int i;
+
+	run_steps_1_2(v);
 
 	if (opt.tiny && opt.die_at == DIE_RUNNING && last_vm) {
 		/* The guest spins inside KVM_RUN until the main thread kills the VMM */
@@ -575,8 +632,11 @@ static void *vcpu0_thread(void *arg)
 		vcpu_run(v);
 		unexpected_exit(v, "none while spinning");
 	}
-	if (opt.tiny)
+	if (opt.tiny) {
+		while (vm->resets < opt.resets)
+			reset_and_rerun(v);
 		goto power_off;
+	}
 
 	set_step(vm, 3);
 	vcpu_run(v);
@@ -708,6 +768,7 @@ static void vm_cycle(int index)
 	struct vm vm;
 	double t0 = now_us(), t1;
 	uint64_t *params, params_gpa = opt.tiny ? TINY_PARAMS : GUEST_PARAMS;
+	uint64_t starts;
 	int i;
 
 	vm_create(&vm, index);
@@ -726,18 +787,17 @@ static void vm_cycle(int index)
 	irqfd_add(&vm, SPI_EDGE);
 
 	memcpy(vm.mem[0], guest_code_start, guest_code_end - guest_code_start);
-	params = (uint64_t *)((char *)vm.mem[0] + params_gpa - SLOT0_BASE);
+	vm.params = (uint64_t *)((char *)vm.mem[0] + params_gpa - SLOT0_BASE);
+	params = vm.params;
 	params[PARAM_MPIDR1 / 8] = vm.vcpu[vm.nr_vcpus - 1].mpidr & MPIDR_AFFINITY;
 	vm.round_trips = opt.bench ? BENCH_ROUND_TRIPS : 10;
 	params[PARAM_BENCH / 8] = vm.round_trips;
-	if (opt.tiny)
-		params[PARAM_TINY / 8] = opt.die_at == DIE_RUNNING && last_vm ?
-					 TINY_SPIN : TINY_OFF;
+	if (opt.tiny && opt.die_at == DIE_RUNNING && last_vm)
+		params[PARAM_TINY / 8] = TINY_SPIN;
+	else if (opt.tiny)
+		params[PARAM_TINY / 8] = opt.resets ? TINY_RESET : TINY_OFF;
 
-	/* As QEMU for a -kernel boot: PC and PSTATE (EL1h, DAIF masked), X0 for the guest. */
-	vcpu_set_reg(&vm.vcpu[0], CORE_REG(regs.pc), SLOT0_BASE);
-	vcpu_set_reg(&vm.vcpu[0], CORE_REG(regs.pstate), PSTATE_EL1H_DAIF);
-	vcpu_set_reg(&vm.vcpu[0], CORE_REG(regs.regs[0]), params_gpa);
+	vcpu_boot_regs(&vm.vcpu[0], params_gpa);
 	if (vcpu_get_reg(&vm.vcpu[0], CORE_REG(regs.pc)) != SLOT0_BASE)
 		die("set-up: vCPU 0's PC reads back other than it was set");
 	if (opt.tiny)
@@ -756,6 +816,10 @@ static void vm_cycle(int index)
 	vm_supervise(&vm);
 	for (i = 0; i < vm.nr_vcpus; i++)
 		pthread_join(vm.vcpu[i].thread, NULL);
+	if (opt.resets && stat_get(vm.fd, "gunyah_vm_starts", &starts) &&
+	    starts != (uint64_t)opt.resets + 1)
+		die("--resets %d: the backend started the VM %llu times, not %d", opt.resets,
+		    (unsigned long long)starts, opt.resets + 1);
 
 	if (opt.bench)
 		vm_count(&vm);
@@ -792,8 +856,8 @@ static void become_user(const char *spec)
 static void bad_usage(void)
 {
 	fprintf(stderr,
-		"usage: " VMM " [-v] [--loops N] [--bench] [--timeout SECONDS] [--tiny] [--stats]\n"
-		"       [--die-at=before-run|running|mmio] [--user=UID:GID[:GROUP]]\n");
+		"usage: " VMM " [-v] [--loops N] [--bench] [--timeout SECONDS] [--tiny [--resets N]]\n"
+		"       [--stats] [--die-at=before-run|running|mmio] [--user=UID:GID[:GROUP]]\n");
 	exit(2);
 }
 
@@ -808,6 +872,7 @@ int main(int argc, char **argv)
 		{ "user", required_argument, NULL, 'u' },
 		{ "tiny", no_argument, NULL, 'T' },
 		{ "stats", no_argument, NULL, 's' },
+		{ "resets", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char * const die_names[] = { "", "before-run", "running", "mmio" };
@@ -844,11 +909,15 @@ int main(int argc, char **argv)
 		case 's':
 			opt.stats = true;
 			break;
+		case 'r':
+			opt.resets = atoi(optarg);
+			break;
 		default:
 			bad_usage();
 		}
 	}
-	if (optind != argc || opt.loops < 1 || opt.timeout_s < 1)
+	if (optind != argc || opt.loops < 1 || opt.timeout_s < 1 || opt.resets < 0 ||
+	    (opt.resets && !opt.tiny))
 		bad_usage();
 	if (opt.user)
 		become_user(opt.user);
