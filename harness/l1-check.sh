@@ -16,6 +16,9 @@ VMM_DIR=$TOP/tools/testing/gunyah/vmm
 VMM=$VMM_OUT/gunyah-kvm-vmm
 ERRNO=$VMM_OUT/gunyah-kvm-errno
 VMM_TIMEOUT=300
+# What the KVM selftests add to the boots that run them: their time limits bound each test,
+# this bounds the boot should our kernel or the L1 machine stop in one of them.
+SELFTESTS_TIMEOUT=900
 emu=
 emu_missing="tools/testing/gunyah not present yet"
 vmm=
@@ -51,6 +54,28 @@ if [ -f "$VMM_DIR/Makefile" ]; then
 	else
 		result FAIL build/gunyah-kvm-vmm "see build/logs/vmm-build.log"
 	fi
+fi
+# The base tree's aarch64 KVM selftests, unedited (kvm-selftests-build.sh). They run in two
+# boots that happen anyway, with the same list: under the L1 machine's native KVM after our
+# VMM's native run, and in our kernel's normal boot on Gunyah as one of its guest tests, from
+# an initramfs of that boot alone (the direct boots and the other boots under the emulator
+# do without them).
+selftests= boot_initramfs=$GUEST_INITRAMFS boot_extra=$GUEST_TESTS_TIMEOUT
+if have_headers && stage kvm-selftests-build "$HARNESS_DIR/kvm-selftests-build.sh"; then
+	result PASS build/kvm-selftests
+	selftests=1
+	if [ -z "$emu" ]; then
+		:
+	elif stage guest-initramfs-selftests guest_initramfs selftests; then
+		boot_initramfs=$GUEST_SELFTESTS_INITRAMFS
+		boot_extra=$((GUEST_TESTS_TIMEOUT + SELFTESTS_TIMEOUT))
+	else
+		result FAIL build/guest-initramfs-with-selftests \
+			"see build/logs/guest-initramfs-selftests.log"
+	fi
+else
+	result FAIL build/kvm-selftests "$(grep -m1 -a 'harness: error:' "$LOGS/kvm-selftests-build.log" |
+		sed 's/^harness: error: //')"
 fi
 
 # One boot of the L1 machine, optionally running the emulator with extra arguments.
@@ -92,32 +117,48 @@ boot_result() { # boot_result RUN STATUS NAME
 	fi
 }
 
-EXTRA_TIMEOUT=$GUEST_TESTS_TIMEOUT stage l1-boot l1_boot boot
+# Our kernel's normal boot under the emulator, with the KVM selftests among its guest tests.
+EXTRA_TIMEOUT=$boot_extra GUEST_INITRAMFS=$boot_initramfs stage l1-boot l1_boot boot
 boot_result boot $? l1/boot
 l1_result boot kvm-dev l1/dev-kvm-present "/dev/kvm missing in L1"
 l1_result boot kvm-init l1/kvm-initialised "KVM did not initialise in L1"
 l1_result boot kvm-smoke l1/kvm-smoke-guest-ran "the smoke guest did not run under L1 KVM"
 
-# Our own VMM, KVM API only (tools/testing/gunyah/vmm), against native KVM: the baseline that
-# the Gunyah backend must match. A boot of its own, so that a hang costs only this result.
-# The table of malformed ioctls runs first in the same boot: native KVM's errnos, which the
-# Gunyah backend's must equal (errno-results.sh, after our kernel's run).
+# Under native KVM, in a boot of their own: the table of malformed ioctls (native KVM's
+# errnos, which the Gunyah backend's must equal: errno-results.sh, after our kernel's run), our
+# own VMM, KVM API only (tools/testing/gunyah/vmm), the baseline that the Gunyah backend must
+# match, then the KVM selftests, the baseline for the same tests on Gunyah. The command's
+# status is the VMM's; each selftest's line comes back on the results port, and those of a
+# boot that stopped early are kept.
+native_files=() native_vmm= native_selftests= native_timeout=0
 if [ -n "$vmm" ]; then
-	stage l1-native-vmm "$HARNESS_DIR/l1-run.sh" -t "$VMM_TIMEOUT" \
-		-r "$LOGS/l1-native-vmm-results.txt" -f "$VMM:/harness/gunyah-kvm-vmm" \
-		-f "$ERRNO:/harness/gunyah-kvm-errno" \
-		-- '/harness/gunyah-kvm-errno; /harness/gunyah-kvm-vmm -v && /harness/gunyah-kvm-vmm --tiny --resets 10 && /harness/gunyah-kvm-vmm --loops 20' </dev/null
-	st=$?
-	if [ "$st" -eq 0 ]; then
-		result PASS native/gunyah-kvm-vmm
-	else
-		why=$(grep -a -m1 -E '^(gunyah-kvm-vmm: FAIL|l1-run): ' "$LOGS/l1-native-vmm.log" |
-			tr -d '\r')
-		result FAIL native/gunyah-kvm-vmm "${why:-exit status $st}"
-	fi
-else
-	result SKIP native/gunyah-kvm-vmm "gunyah-kvm-vmm not built"
+	native_files+=(-f "$VMM:/harness/gunyah-kvm-vmm" -f "$ERRNO:/harness/gunyah-kvm-errno")
+	native_vmm='/harness/gunyah-kvm-errno; /harness/gunyah-kvm-vmm -v && /harness/gunyah-kvm-vmm --tiny --resets 10 && /harness/gunyah-kvm-vmm --loops 20'
+	native_timeout=$VMM_TIMEOUT
 fi
+if [ -n "$selftests" ]; then
+	while read -r f; do native_files+=(-f "$f"); done < <(selftest_files)
+	# shellcheck disable=SC2016
+	run='-o "$HARNESS_RESULT_PORT" /harness/selftests /harness/kvm-selftests.list'
+	native_selftests="sh /harness/kvm-selftests-run.sh $run"
+	native_timeout=$((native_timeout + SELFTESTS_TIMEOUT))
+fi
+st=0
+if [ -n "$native_vmm$native_selftests" ]; then
+	stage l1-native "$HARNESS_DIR/l1-run.sh" -t "$native_timeout" \
+		-r "$LOGS/l1-native-results.txt" "${native_files[@]}" \
+		-- "${native_vmm:-true}; st=\$?; ${native_selftests:-:}; exit \$st" </dev/null
+	st=$?
+fi
+if [ -z "$vmm" ]; then
+	result SKIP native/gunyah-kvm-vmm "gunyah-kvm-vmm not built"
+elif [ "$st" -eq 0 ]; then
+	result PASS native/gunyah-kvm-vmm
+else
+	why=$(grep -a -m1 -E '^(gunyah-kvm-vmm: FAIL|l1-run): ' "$LOGS/l1-native.log" | tr -d '\r')
+	result FAIL native/gunyah-kvm-vmm "${why:-exit status $st}"
+fi
+[ -z "$selftests" ] || boot_result native "$st" native/kvm-selftests/l1-boot
 
 # Debian's QEMU with -accel kvm boots a Linux guest: on native KVM in L1, and in our kernel
 # under the emulator (its own boot, after the native run) on the Gunyah backend.
@@ -145,7 +186,19 @@ fi
 l1_result boot cmd l1/gunyah-emu-exit "gunyah-emu did not finish cleanly"
 "$HARNESS_DIR/emu-results.sh" normal "$LOGS/l1-boot.log"
 if [ -n "$vmm" ]; then
-	"$HARNESS_DIR/errno-results.sh" "$LOGS/l1-native-vmm.log" "$LOGS/l1-boot.log"
+	"$HARNESS_DIR/errno-results.sh" "$LOGS/l1-native.log" "$LOGS/l1-boot.log"
+fi
+
+# The KVM selftests, both columns side by side and judged (kvm-selftests-table.py):
+# build/logs/kvm-selftests.txt, and .rst for Documentation/virt/kvm/arm/gunyah.rst.
+if [ -n "$selftests" ]; then
+	python3 "$HARNESS_DIR/kvm-selftests-table.py" "$SELFTESTS_LIST" "$SELFTESTS_REASONS" \
+		"$LOGS/l1-native-results.txt" "$LOGS/l1-boot.log" \
+		"$LOGS/kvm-selftests.txt" "$LOGS/kvm-selftests.rst" >>"$RESULTS" \
+		2>"$LOGS/kvm-selftests-table.log" ||
+		result FAIL kvm-selftests/table "$(tail -n 1 "$LOGS/kvm-selftests-table.log")"
+	cut -c1-120 "$LOGS/kvm-selftests.txt" | sed 's/^/  /' >&2
+	grep '^FAIL kvm-selftests/' "$RESULTS" | sed 's/^/  /' >&2
 fi
 
 # The KASAN/lockdep kernel under the emulator: the live RM path with its real transport.

@@ -17,8 +17,15 @@ KOUT_DEBUG=$BUILD/kernel-debug
 KIMAGE=$KOUT/arch/arm64/boot/Image
 KARCH="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
 GUEST_INITRAMFS=$BUILD/initramfs/guest.cpio.gz
+# The same with the KVM selftests, for our kernel's normal boot under the emulator
+GUEST_SELFTESTS_INITRAMFS=$BUILD/initramfs/guest-selftests.cpio.gz
 EMU_OUT=$BUILD/emu
 VMM_OUT=$BUILD/vmm
+# The base tree's aarch64 KVM selftests (kvm-selftests-build.sh) and their list: which run
+# with which arguments and time limit (kvm-selftests-run.sh).
+SELFTESTS_OUT=$BUILD/selftests
+SELFTESTS_LIST=$HARNESS_DIR/kvm-selftests.list
+SELFTESTS_REASONS=$HARNESS_DIR/kvm-selftests.reasons
 L1_DIR=$BUILD/l1
 
 # Debian's arm64 QEMU, unpacked (harness/qemu-rootfs.sh); the guest it boots in the QEMU tests;
@@ -43,12 +50,14 @@ qemu_payload() {
 
 # Our kernel's initramfs: guest-init, the tests it runs in check mode (harness/guest-tests) and
 # our VMM and errno table when they have been built (make vmm).
-#   guest_initramfs         build/initramfs/guest.cpio.gz
-#   guest_initramfs qemu    build/initramfs/guest-qemu.cpio.zst: also Debian's QEMU (the tree of
-#                           harness/qemu-rootfs.sh at /), its guest and the qemu-* tests. Only
-#                           the boots that run QEMU take it: it is 35 MB compressed, 105 unpacked.
+#   guest_initramfs            build/initramfs/guest.cpio.gz
+#   guest_initramfs qemu       build/initramfs/guest-qemu.cpio.zst: also Debian's QEMU (the tree of
+#                              harness/qemu-rootfs.sh at /), its guest and the qemu-* tests. Only
+#                              the boots that run QEMU take it: it is 35 MB compressed, 105 unpacked.
+#   guest_initramfs selftests  build/initramfs/guest-selftests.cpio.gz: also the KVM selftests
+#                              (kvm-selftests-build.sh), for our kernel's normal boot alone.
 guest_initramfs() {
-	local files=() trees=() t out=$GUEST_INITRAMFS compress=gzip
+	local files=() trees=() t f out=$GUEST_INITRAMFS compress=gzip
 	for t in "$HARNESS_DIR"/guest-tests/*.sh; do
 		case ${t##*/} in qemu-*) [ "${1:-}" = qemu ] || continue ;; esac
 		files+=("$t:/harness/tests/$(basename "$t")")
@@ -56,15 +65,33 @@ guest_initramfs() {
 	for t in gunyah-kvm-vmm gunyah-kvm-errno; do
 		[ -x "$VMM_OUT/$t" ] && files+=("$VMM_OUT/$t:/harness/$t")
 	done
-	if [ "${1:-}" = qemu ]; then
+	case ${1:-} in
+	qemu)
 		"$HARNESS_DIR/qemu-rootfs.sh" && qemu_payload || return 1
 		files+=("${QEMU_PAYLOAD[@]}")
 		trees=(-t "$QEMU_ROOT")
 		out=$GUEST_INITRAMFS_QEMU
 		compress=zstd
-	fi
+		;;
+	selftests)
+		while read -r f; do files+=("$f"); done < <(selftest_files)
+		out=$GUEST_SELFTESTS_INITRAMFS
+		;;
+	esac
 	INITRAMFS_COMPRESS=$compress \
 		"$HARNESS_DIR/mkinitramfs.sh" "${trees[@]}" "$out" "$HARNESS_DIR/guest-init" "${files[@]}"
+}
+
+# The built selftests with their runner and list, one HOST:GUEST[:MODE] a line, for
+# mkinitramfs.sh and l1-run.sh -f; nothing before kvm-selftests-build.sh has run.
+selftest_files() {
+	local p
+	[ -d "$SELFTESTS_OUT/bin" ] || return 0
+	for p in $(cd "$SELFTESTS_OUT/bin" && find . -type f | sed 's#^\./##' | sort); do
+		echo "$SELFTESTS_OUT/bin/$p:/harness/selftests/$p"
+	done
+	echo "$HARNESS_DIR/kvm-selftests-run.sh:/harness/kvm-selftests-run.sh"
+	echo "$SELFTESTS_LIST:/harness/kvm-selftests.list:644"
 }
 
 now() { date +%s.%N; }

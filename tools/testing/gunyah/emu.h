@@ -31,7 +31,13 @@ struct vcpu {
 };
 
 #define EMU_MAX_FAIL_RULES	16
-#define EMU_MAX_SECONDARIES	4
+/*
+ * Sibling KVM VMs, one per started secondary VM. The real RM has no such
+ * bound: every started VM holds at least its image parcel, and the owner
+ * has RM_MAX_PARCELS_PER_VM of them (memparcel.c), so it can never start
+ * more VMs than that.
+ */
+#define EMU_MAX_SECONDARIES	RM_MAX_PARCELS_PER_VM
 #define EMU_MAX_SECONDARY_SLOTS	4096
 
 /* A vCPU of a secondary VM, run by vcpu_run on its capability. */

@@ -406,9 +406,15 @@ static int gunyah_kvm_start(struct gunyah_kvm *gvm, unsigned long *progress)
 	ret = gunyah_rm_vm_start(gvm->rm, vmid);
 	gvm->kvm.stat.gunyah_rm_calls++;
 	if (ret) {
-		pr_warn("VM %u: the RM refused VM_START: %d\n", vmid, ret);
-		/* A failed START leaves the VM INIT_FAILED, not running */
-		*progress &= ~GUNYAH_KVM_START_SENT;
+		pr_warn("VM %u: VM_START failed: %d\n", vmid, ret);
+		/*
+		 * A refused START leaves the VM INIT_FAILED, not running. One
+		 * whose reply never came, or came unreadable, or was cut off
+		 * by the transport, may have started it (gunyah_rm_call()),
+		 * and then only STOP lets RESET and the reclaims through.
+		 */
+		if (ret != -ETIMEDOUT && ret != -EBADMSG && ret != -EIO)
+			*progress &= ~GUNYAH_KVM_START_SENT;
 		return ret;
 	}
 	gvm->kvm.stat.gunyah_vm_starts++;
