@@ -320,10 +320,6 @@ static int gunyah_kvm_powered_off(struct gunyah_kvm_vcpu *gv)
 	u32 type = KVM_SYSTEM_EVENT_SHUTDOWN;
 	long left;
 
-	if (gv->was_off &&
-	    wait_event_timeout(gvm->run_wq, READ_ONCE(gvm->state) !=
-			       GUNYAH_KVM_VM_RUNNING, HZ / 5))
-		return GUNYAH_KVM_RUN_STOPPED;
 	if (READ_ONCE(gvm->state) != GUNYAH_KVM_VM_RUNNING)
 		return GUNYAH_KVM_RUN_STOPPED;
 	/*
@@ -339,6 +335,14 @@ static int gunyah_kvm_powered_off(struct gunyah_kvm_vcpu *gv)
 	if (!left)
 		pr_warn("VM %u: no VM_EXITED from the RM in %u s, reporting a power-off\n",
 			gvm->vmid, GUNYAH_KVM_EXITED_WAIT / HZ);
+	/*
+	 * Every vCPU waited for the same word: only now does a vCPU that was
+	 * off give the others their turn to report.
+	 */
+	if (gv->was_off &&
+	    wait_event_timeout(gvm->run_wq, READ_ONCE(gvm->state) !=
+			       GUNYAH_KVM_VM_RUNNING, HZ))
+		return GUNYAH_KVM_RUN_STOPPED;
 	switch (READ_ONCE(gvm->exit_type)) {
 	case GUNYAH_RM_VM_EXIT_PLATFORM_RESET:
 	case GUNYAH_RM_VM_EXIT_PSCI_SYSTEM_RESET2:
