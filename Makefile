@@ -50,10 +50,9 @@ bench: initramfs
 	@$(MAKE) --no-print-directory emulator >/dev/null
 	@$(H)/bench.sh
 
-run: initramfs
-	@if [ -f tools/testing/gunyah/Makefile ] && [ "$(STACK)" != direct ]; then \
-		$(MAKE) --no-print-directory emulator >/dev/null || exit 1; fi
-	@RUN='$(subst ','\'',$(value RUN))' STACK='$(STACK)' $(H)/run.sh
+# run.sh builds what the stack boots first
+run:
+	@RUN='$(subst ','\'',$(value RUN))' STACK='$(STACK)' VMM='$(VMM)' $(H)/run.sh
 
 # Boot the L1 KVM host alone: make l1 RUN='cmd'
 l1: deps
