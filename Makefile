@@ -50,9 +50,9 @@ bench: initramfs
 	@$(MAKE) --no-print-directory emulator >/dev/null
 	@$(H)/bench.sh
 
-# run.sh builds what the stack boots first
+# run.sh builds what the stack boots first, quietly unless V=1
 run:
-	@RUN='$(subst ','\'',$(value RUN))' STACK='$(STACK)' VMM='$(VMM)' $(H)/run.sh
+	@RUN='$(subst ','\'',$(value RUN))' STACK='$(STACK)' VMM='$(VMM)' V='$(V)' $(H)/run.sh
 
 # Boot the L1 KVM host alone: make l1 RUN='cmd'
 l1: deps
