@@ -4,7 +4,10 @@
 #
 #   make check     every test; last line "N passed, N failed, N skipped"
 #   make bench     our VMM on native KVM and on the Gunyah backend, figures side by side
-#   make run       boot our kernel to its shell (RUN='cmd' runs cmd and returns its status)
+#   make run       the demo: L1 KVM host -> Gunyah emulator -> our kernel -> QEMU -accel kvm ->
+#                  a Linux guest's shell; RUN='cmd' runs cmd in the guest, make fails if cmd does.
+#                  Quiet: V=1 shows every layer's console. STACK=gunyah-host stops at our kernel
+#                  (its shell, RUN there), STACK=direct boots our kernel alone.
 #   make kernel    build/kernel/arch/arm64/boot/Image
 #   make vmm       build/vmm/gunyah-kvm-vmm, our KVM-API-only VMM (the backend's acceptance test)
 #
@@ -19,7 +22,7 @@ export KSRC
 all: kernel
 
 help:
-	@sed -n '3,12p' Makefile
+	@sed -n '3,15p' Makefile
 
 deps:
 	@$(H)/deps.sh && $(H)/fetch-debs.sh
@@ -50,10 +53,9 @@ bench: initramfs
 	@$(MAKE) --no-print-directory emulator >/dev/null
 	@$(H)/bench.sh
 
-run: initramfs
-	@if [ -f tools/testing/gunyah/Makefile ] && [ "$(STACK)" != direct ]; then \
-		$(MAKE) --no-print-directory emulator >/dev/null || exit 1; fi
-	@RUN='$(subst ','\'',$(value RUN))' STACK='$(STACK)' $(H)/run.sh
+# run.sh builds what the stack boots first, quietly unless V=1
+run:
+	@RUN='$(subst ','\'',$(value RUN))' STACK='$(STACK)' VMM='$(VMM)' V='$(V)' $(H)/run.sh
 
 # Boot the L1 KVM host alone: make l1 RUN='cmd'
 l1: deps
