@@ -143,6 +143,8 @@ static inline u32 gunyah_kvm_nr_spis(struct gunyah_kvm *gvm)
 }
 
 /* vm.c */
+/* gunyah_kvm_vm_enter(): every vCPU is stopped, the VM stays off */
+#define GUNYAH_KVM_VM_STOPPED		1
 int gunyah_kvm_vm_enter(struct gunyah_kvm *gvm);
 void gunyah_kvm_vm_leave(struct gunyah_kvm *gvm);
 bool gunyah_kvm_vm_exited(struct gunyah_kvm *gvm);

@@ -353,6 +353,14 @@ static int gunyah_kvm_powered_off(struct gunyah_kvm_vcpu *gv)
 	return gunyah_kvm_system_event(vcpu, type);
 }
 
+/* A stopped vCPU wakes to join a started VM, or to fail with a broken one */
+static bool gunyah_kvm_vm_running(struct gunyah_kvm *gvm)
+{
+	enum gunyah_kvm_vm_state state = READ_ONCE(gvm->state);
+
+	return state == GUNYAH_KVM_VM_RUNNING || state == GUNYAH_KVM_VM_BROKEN;
+}
+
 /* Returns true if the access was for a device of the kernel's */
 static bool gunyah_kvm_mmio(struct kvm_vcpu *vcpu, u64 addr, u32 len,
 			    bool write, u64 *data)
@@ -473,29 +481,37 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 
 	for (;;) {
 		ret = gunyah_kvm_vm_enter(gvm);
-		if (ret)
+		if (ret < 0)
 			return ret;
-		run->exit_reason = KVM_EXIT_UNKNOWN;
-		do {
-			if (signal_pending(current)) {
-				ret = -EINTR;
-				break;
-			}
-			if (READ_ONCE(gvm->state) != GUNYAH_KVM_VM_RUNNING)
-				ret = GUNYAH_KVM_RUN_STOPPED;
-			else
-				ret = gunyah_kvm_vcpu_run_once(gv);
-			cond_resched();
-		} while (ret == GUNYAH_KVM_RUN_AGAIN);
-		gunyah_kvm_vm_leave(gvm);
+		if (ret == GUNYAH_KVM_VM_STOPPED) {
+			ret = GUNYAH_KVM_RUN_STOPPED;
+		} else {
+			run->exit_reason = KVM_EXIT_UNKNOWN;
+			do {
+				if (signal_pending(current)) {
+					ret = -EINTR;
+					break;
+				}
+				if (READ_ONCE(gvm->state) != GUNYAH_KVM_VM_RUNNING)
+					ret = GUNYAH_KVM_RUN_STOPPED;
+				else
+					ret = gunyah_kvm_vcpu_run_once(gv);
+				cond_resched();
+			} while (ret == GUNYAH_KVM_RUN_AGAIN);
+			gunyah_kvm_vm_leave(gvm);
+		}
 		if (ret != GUNYAH_KVM_RUN_STOPPED)
 			break;
-		/* Stopped, as a native vCPU after another's SYSTEM_OFF */
-		if (wait_event_interruptible(gvm->run_wq, READ_ONCE(gvm->state) !=
-					     GUNYAH_KVM_VM_EXITED))
+		/*
+		 * Stopped, as a native vCPU after a SYSTEM_OFF: only a signal
+		 * or another vCPU's start (which the VMM does after a reset)
+		 * ends the wait. This vCPU's own reset cannot come while it
+		 * is inside KVM_RUN.
+		 */
+		if (wait_event_interruptible(gvm->run_wq, gunyah_kvm_vm_running(gvm))) {
 			ret = -EINTR;
-		if (ret == -EINTR)
 			break;
+		}
 	}
 	if (ret == -EINTR) {
 		run->exit_reason = KVM_EXIT_INTR;

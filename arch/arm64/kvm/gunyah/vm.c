@@ -421,9 +421,23 @@ static int gunyah_kvm_start(struct gunyah_kvm *gvm, unsigned long *progress)
 	return 0;
 }
 
+static bool gunyah_kvm_vcpus_all_off(struct gunyah_kvm *gvm)
+{
+	struct kvm *kvm = &gvm->kvm;
+	struct kvm_vcpu *vcpu;
+	unsigned long i;
+
+	kvm_for_each_vcpu(i, vcpu, kvm)
+		if (!READ_ONCE(to_gunyah_vcpu(vcpu)->power_off))
+			return false;
+	return true;
+}
+
 /*
  * Called by a vCPU thread before it runs: starts the VM if it is not
  * running, after tearing down what a guest power-off or reset left.
+ * Returns 0 to run, GUNYAH_KVM_VM_STOPPED if no vCPU may run (every one
+ * is stopped until the VMM resets it), or an errno.
  */
 int gunyah_kvm_vm_enter(struct gunyah_kvm *gvm)
 {
@@ -438,6 +452,11 @@ int gunyah_kvm_vm_enter(struct gunyah_kvm *gvm)
 	}
 	switch (gvm->state) {
 	case GUNYAH_KVM_VM_NONE:
+		/* As native KVM: with every vCPU stopped, nothing runs */
+		if (gunyah_kvm_vcpus_all_off(gvm)) {
+			ret = GUNYAH_KVM_VM_STOPPED;
+			break;
+		}
 		/* The memory map cannot change under a start */
 		mutex_lock(&gvm->kvm.slots_lock);
 		ret = gunyah_kvm_start(gvm, &progress);
@@ -472,12 +491,24 @@ void gunyah_kvm_vm_leave(struct gunyah_kvm *gvm)
 /*
  * A vCPU saw the guest power off or reset: the others stop. Returns true
  * for the one vCPU that reports it.
+ *
+ * As on native KVM (kvm_prepare_system_event()), every vCPU is then
+ * stopped until the VMM resets it with KVM_ARM_VCPU_INIT or
+ * KVM_SET_MP_STATE: a KVM_RUN before that sleeps until a signal instead
+ * of starting the guest again. QEMU with -no-shutdown, as libvirt runs
+ * it, calls KVM_RUN after a power-off and before it stops its vCPUs.
  */
 bool gunyah_kvm_vm_exited(struct gunyah_kvm *gvm)
 {
+	struct kvm *kvm = &gvm->kvm;
+	struct kvm_vcpu *vcpu;
+	unsigned long i;
+
 	if (cmpxchg(&gvm->state, GUNYAH_KVM_VM_RUNNING,
 		    GUNYAH_KVM_VM_EXITED) != GUNYAH_KVM_VM_RUNNING)
 		return false;
+	kvm_for_each_vcpu(i, vcpu, kvm)
+		WRITE_ONCE(to_gunyah_vcpu(vcpu)->power_off, true);
 	wake_up_all(&gvm->run_wq);
 	return true;
 }
