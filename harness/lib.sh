@@ -45,7 +45,8 @@ qemu_payload() {
 	cp "$KOUT/include/config/kernel.release" "$QEMU_GUEST/release" || return 1
 	QEMU_PAYLOAD=("$KIMAGE:/harness/qemu/Image:644"
 		      "$QEMU_GUEST/initrd.cpio.gz:/harness/qemu/initrd.cpio.gz:644"
-		      "$QEMU_GUEST/release:/harness/qemu/release:644")
+		      "$QEMU_GUEST/release:/harness/qemu/release:644"
+		      "$HARNESS_DIR/qemu-test-lib.sh:/harness/qemu/lib.sh:644")
 }
 
 # Our kernel's initramfs: guest-init, the tests it runs in check mode (harness/guest-tests) and

@@ -6,21 +6,15 @@
 # prints its disk's first line and a file it fetched over virtio-net from a web server started
 # here, reboots once (QEMU resets the VM) and powers off. Runs in our kernel (the Gunyah
 # backend) and, unchanged, in the L1 machine on native KVM. Exit 0 pass, 77 skip, else fail.
-QEMU=/usr/bin/qemu-system-aarch64
-P=/harness/qemu
+NAME=qemu-boot
 PORT=18080
-TIMEOUT=${QEMU_BOOT_TIMEOUT:-600}
 # Knobs, for diagnosis (our kernel's init passes VAR=value kernel parameters on to it):
 # QEMU_BOOT_MACHINE (virt; e.g. virt,its=off), QEMU_BOOT_BLK (the virtio-blk devices to try),
 # QEMU_BOOT_VERBOSE (the guest kernel's messages on its console, and the console here),
 # QEMU_BOOT_TIMEOUT (seconds for one QEMU run).
 MACHINE=${QEMU_BOOT_MACHINE:-virt}
 
-[ -c /dev/kvm ] || { echo "qemu-boot: no /dev/kvm"; exit 77; }
-if [ ! -x $QEMU ] || [ ! -f $P/Image ]; then
-	echo "qemu-boot: no QEMU in this initramfs (harness/qemu-rootfs.sh; guest_initramfs qemu)"
-	exit 77
-fi
+. /harness/qemu/lib.sh
 
 # Every character on the guest's PL011 is an exit to QEMU, slow under nested virtualization:
 # the guest kernel's boot messages stay off its console unless QEMU_BOOT_VERBOSE is set.
@@ -29,14 +23,7 @@ quiet=quiet
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 since() { awk -v a="$1" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }'; }
-rand() { head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
-
-ip link set lo up
-www=$(mktemp -d)
-web=$(rand)
-echo "$web" >"$www/file"
-httpd -f -p "127.0.0.1:$PORT" -h "$www" &
-httpd_pid=$!
+web_server $PORT
 trap 'kill $httpd_pid 2>/dev/null; rm -rf "$www"' EXIT
 
 failed=

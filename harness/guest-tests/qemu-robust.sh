@@ -6,27 +6,13 @@
 # off as in qemu-boot.sh. Runs in our kernel (the Gunyah backend) and, unchanged, on native
 # KVM, where there is no pinned-page count to read. Exit 0 pass, 77 skip, else fail.
 # The emulator's counters at the end of the boot say whether a VMID or a parcel was left.
-QEMU=/usr/bin/qemu-system-aarch64
-P=/harness/qemu
+NAME=qemu-robust
 PORT=18081
-TIMEOUT=${QEMU_BOOT_TIMEOUT:-600}
-PINNED=/sys/kernel/debug/kvm/gunyah_host_pinned_pages
+. /harness/qemu/lib.sh
 
-[ -c /dev/kvm ] || { echo "qemu-robust: no /dev/kvm"; exit 77; }
-if [ ! -x $QEMU ] || [ ! -f $P/Image ]; then
-	echo "qemu-robust: no QEMU in this initramfs (harness/qemu-rootfs.sh; guest_initramfs qemu)"
-	exit 77
-fi
-
-rand() { head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 fail() { echo "qemu-robust: FAIL: $*"; exit 1; }
 
-ip link set lo up
-www=$(mktemp -d)
-web=$(rand)
-echo "$web" >"$www/file"
-httpd -f -p "127.0.0.1:$PORT" -h "$www" &
-httpd_pid=$!
+web_server $PORT
 dir=$(mktemp -d)
 # A failure leaves no QEMU behind to hold its VM
 trap 'kill $httpd_pid 2>/dev/null; for f in "$dir"/*.pid; do kill -9 "$(cat "$f")" 2>/dev/null; done
@@ -65,18 +51,6 @@ wait_line() {
 
 console() { tr -d '\r' <"$dir/$1.log" | tail -n 30 | sed "s/^/  $1| /"; }
 
-# no_pins WHEN: on Gunyah, every page QEMU's VMs pinned is unpinned (within 10 s of QEMU's end)
-no_pins() {
-	[ -r $PINNED ] || return 0
-	i=0
-	while [ "$(cat $PINNED)" != 0 ]; do
-		[ $i -lt 20 ] || fail "$(cat $PINNED) pages still pinned $1"
-		sleep 0.5
-		i=$((i + 1))
-	done
-	echo "qemu-robust: no page pinned $1"
-}
-
 # 1. SIGKILL while the guest runs: its init has started, its disk and network are in use.
 start killed 256M
 if ! wait_line killed guest-boot:; then
@@ -86,7 +60,7 @@ fi
 kill -9 "$(cat "$dir/killed.pid")"
 wait "$(cat "$dir/killed.pid")"
 echo "qemu-robust: QEMU killed with SIGKILL while its guest ran"
-no_pins "after QEMU was killed"
+no_pins "after QEMU was killed" || fail "pages left pinned"
 
 # 2. Two at once, after the killed one: each guest boots, reboots and powers off.
 start a 192M
@@ -111,5 +85,5 @@ for g in a b; do
 		{ console $g; fail "guest $g did not power off"; }
 done
 echo "qemu-robust: two QEMUs at once, each guest booted twice and powered off"
-no_pins "after both"
+no_pins "after both" || fail "pages left pinned"
 echo "qemu-robust: QEMU killed, then two at once$([ -r $PINNED ] && echo ', nothing left pinned')"
