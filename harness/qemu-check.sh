@@ -28,23 +28,30 @@ fi
 result PASS build/qemu-rootfs
 msg "  QEMU root filesystem $(du -sh "$QEMU_ROOT" | cut -f1), our kernel's initramfs with it $(du -h "$GUEST_INITRAMFS_QEMU" | cut -f1)"
 
+# Every guest-tests/qemu-*.sh, on both sides
+tests=()
+for t in "$HARNESS_DIR"/guest-tests/qemu-*.sh; do
+	t=${t##*/}
+	tests+=("${t%.sh}")
+done
+
 for side in "${sides[@]}"; do
 	case $side in
 	native)
 		files=(-T "$QEMU_ROOT")
-		for t in qemu-boot qemu-robust; do
+		for t in "${tests[@]}"; do
 			files+=(-f "$HARNESS_DIR/guest-tests/$t.sh:/harness/tests/$t.sh")
 		done
 		for f in "${QEMU_PAYLOAD[@]}"; do
 			files+=(-f "$f")
 		done
 		# Each test's status on a line of its own: "@@native TEST STATUS"
-		run='for t in qemu-boot qemu-robust; do QEMU_BOOT_TIMEOUT=240 sh /harness/tests/$t.sh'
+		run="for t in ${tests[*]}; do QEMU_BOOT_TIMEOUT=240 sh /harness/tests/\$t.sh"
 		run="$run; echo \"@@native \$t \$?\"; done"
 		stage l1-native-qemu "$HARNESS_DIR/l1-run.sh" -t 900 -r "$LOGS/l1-native-qemu-results.txt" \
 			"${files[@]}" -- "$run" </dev/null
 		st=$?
-		for t in qemu-boot qemu-robust; do
+		for t in "${tests[@]}"; do
 			tst=$(grep -a "^@@native $t " "$LOGS/l1-native-qemu.log" | tr -d '\r' | awk '{ print $3 }')
 			why=$(grep -a -E "^($t|l1-run): " "$LOGS/l1-native-qemu.log" | tail -n 1 | tr -d '\r')
 			if [ "$tst" = 0 ]; then
@@ -77,13 +84,13 @@ for side in "${sides[@]}"; do
 			result PASS emu-qemu/l1-boot
 		fi
 		guest_test_results emu-qemu "$log"
-		for t in qemu-boot qemu-robust; do
+		for t in "${tests[@]}"; do
 			grep -qa "^@@harness test $t " "$log" ||
 				result FAIL emu-qemu/guest/$t "the test did not run (see ${log#"$TOP"/})"
 		done
 		kernel_reports emu-qemu "$log"
-		# Whatever QEMU did, nothing stays with the RM.
-		for c in rm_vmids_left rm_parcels_left secondary_vms_left; do
+		# Whatever QEMU did, nothing stays with the RM, and the host never touched a lent page.
+		for c in rm_vmids_left rm_parcels_left secondary_vms_left primary_blocked_accesses; do
 			v=$(grep -a "^gunyah-emu: counter $c " "$log" | tail -n 1 | awk '{ print $4 }' | tr -d '\r')
 			if [ "$v" = 0 ]; then
 				result PASS "emu-qemu/counter/$c"
