@@ -3,7 +3,7 @@
 # Gunyah backend for KVM: build, boot and test.
 #
 #   make check     every test; last line "N passed, N failed, N skipped"
-#   make bench     our VMM on native KVM and on the Gunyah backend, figures side by side
+#   make bench     our VMM and Debian's QEMU on native KVM and on the Gunyah backend, side by side
 #   make run       the demo: L1 KVM host -> Gunyah emulator -> our kernel -> QEMU -accel kvm ->
 #                  a Linux guest's shell; RUN='cmd' runs cmd in the guest, make fails if cmd does.
 #                  Quiet: V=1 shows every layer's console. STACK=gunyah-host stops at our kernel
@@ -48,7 +48,7 @@ vmm: headers
 check:
 	@$(H)/check.sh
 
-# Figures, not a test: our VMM on native KVM and on the Gunyah backend, side by side
+# Figures, not a test: our VMM and Debian's QEMU on native KVM and on the Gunyah backend
 bench: initramfs
 	@$(MAKE) --no-print-directory emulator >/dev/null
 	@$(H)/bench.sh

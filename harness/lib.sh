@@ -46,6 +46,7 @@ qemu_payload() {
 	QEMU_PAYLOAD=("$KIMAGE:/harness/qemu/Image:644"
 		      "$QEMU_GUEST/initrd.cpio.gz:/harness/qemu/initrd.cpio.gz:644"
 		      "$QEMU_GUEST/release:/harness/qemu/release:644"
+		      "$HARNESS_DIR/qemu-bench.sh:/harness/qemu/bench.sh"
 		      "$HARNESS_DIR/qemu-test-lib.sh:/harness/qemu/lib.sh:644")
 }
 
