@@ -271,6 +271,7 @@ static int gunyah_kvm_check_vcpus(struct gunyah_kvm *gvm,
 	struct kvm *kvm = &gvm->kvm;
 	struct kvm_vcpu *vcpu;
 	unsigned long i;
+	u64 pc;
 
 	*boot = NULL;
 	kvm_for_each_vcpu(i, vcpu, kvm) {
@@ -291,7 +292,20 @@ static int gunyah_kvm_check_vcpus(struct gunyah_kvm *gvm,
 			return -EINVAL;
 		}
 	}
-	return *boot ? 0 : -ENOEXEC;
+	if (!*boot)
+		return -ENOEXEC;
+	/*
+	 * Without read-only memslots a VMM's flash (QEMU's -bios, UEFI) is
+	 * no memory of the VM: the guest would take an abort on its first
+	 * instruction, with nothing said. Refuse it here instead.
+	 */
+	pc = (*boot)->regs.regs.pc;
+	if (!gfn_to_memslot(kvm, gpa_to_gfn(pc))) {
+		pr_warn_ratelimited("%s: vCPU 0 starts at %#llx, outside the VM's memory: Gunyah runs guest code only from memslots, and has no read-only ones for flash\n",
+				    current->comm, pc);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static void gunyah_kvm_reinit_events(struct gunyah_kvm *gvm)
