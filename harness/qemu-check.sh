@@ -48,7 +48,7 @@ for side in "${sides[@]}"; do
 		# Each test's status on a line of its own: "@@native TEST STATUS"
 		run="for t in ${tests[*]}; do QEMU_BOOT_TIMEOUT=240 sh /harness/tests/\$t.sh"
 		run="$run; echo \"@@native \$t \$?\"; done"
-		stage l1-native-qemu "$HARNESS_DIR/l1-run.sh" -t 900 -r "$LOGS/l1-native-qemu-results.txt" \
+		stage l1-native-qemu "$HARNESS_DIR/l1-run.sh" -t 1200 -r "$LOGS/l1-native-qemu-results.txt" \
 			"${files[@]}" -- "$run" </dev/null
 		st=$?
 		for t in "${tests[@]}"; do
@@ -70,13 +70,14 @@ for side in "${sides[@]}"; do
 		# 256 MiB: the primary VM gets 768 MiB (each MiB costs boot time). KUnit ran in the
 		# other boots. Both virtio-blk transports, as natively: one QEMU run with its two
 		# guest boots took 60-110 s on the Gunyah backend on an idle machine, several times
-		# that on a loaded one; QEMU_BOOT_TIMEOUT bounds each run.
+		# that on a loaded one; qemu-limits adds two guest boots and a few seconds of probes.
+		# QEMU_BOOT_TIMEOUT bounds each run, the stage's limit the whole.
 		cmdline="console=ttyAMA0 panic=-1 kunit.enable=0 harness.mode=check harness.tests=qemu-* QEMU_BOOT_TIMEOUT=400"
 		log=$LOGS/l1-qemu.log
-		stage l1-qemu "$HARNESS_DIR/l1-run.sh" -t 1200 -r "$LOGS/l1-qemu-results.txt" \
+		stage l1-qemu "$HARNESS_DIR/l1-run.sh" -t 2100 -r "$LOGS/l1-qemu-results.txt" \
 			-f "$EMU:/harness/gunyah-emu" -f "$KIMAGE:/harness/Image:644" \
 			-f "$GUEST_INITRAMFS_QEMU:/harness/guest.cpio.gz:644" -- \
-			"/harness/gunyah-emu --mem 768M --cpus 2 --timeout 1140 --initrd /harness/guest.cpio.gz --cmdline '$cmdline' /harness/Image" \
+			"/harness/gunyah-emu --mem 768M --cpus 2 --timeout 2040 --initrd /harness/guest.cpio.gz --cmdline '$cmdline' /harness/Image" \
 			</dev/null
 		if [ $? -eq 125 ]; then
 			result FAIL emu-qemu/l1-boot "$(grep -a -m1 'l1-run:' "$log" | sed 's/^l1-run: //')"
