@@ -6,7 +6,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "fdt.h"
 #include "gunyah_hvc.h"
 #include "rm_client.h"
 #include "tap.h"
