@@ -84,32 +84,83 @@ static void fake_vm_destroy(void *ctx, uint16_t vmid)
 	((struct rm_test *)ctx)->vm_destroys++;
 }
 
+static int hyp_vdevices_create(void *ctx, uint16_t vmid, unsigned int nr_vcpus,
+			       const uint32_t *vcpu_capids,
+			       unsigned int nr_doorbells,
+			       const struct rm_doorbell *doorbells)
+{
+	struct rm_test *t = ctx;
+
+	return gh_hyp_vdevices_create(&t->hyp, vmid, nr_vcpus, vcpu_capids,
+				      nr_doorbells, doorbells);
+}
+
+static void hyp_vdevices_destroy(void *ctx, uint16_t vmid)
+{
+	struct rm_test *t = ctx;
+
+	gh_hyp_vdevices_destroy(&t->hyp, vmid);
+}
+
+static size_t link_pending(void *ctx, uint16_t vmid)
+{
+	return rm_engine_pending_packets(ctx, vmid);
+}
+
+static size_t link_next_packet(void *ctx, uint16_t vmid, uint8_t *buf)
+{
+	return rm_engine_next_packet(ctx, vmid, buf);
+}
+
+static void link_receive(void *ctx, uint16_t vmid, const void *packet,
+			 size_t len)
+{
+	rm_engine_receive(ctx, vmid, packet, len);
+}
+
+static void link_vm_exited(void *ctx, uint16_t vmid, enum rm_hyp_vm_exit how)
+{
+	rm_engine_vm_exited(ctx, vmid, how);
+}
+
 void rm_test_init(struct rm_test *t)
 {
 	struct rm_engine_config config = {
 		.primary_ram_base = TEST_RAM_BASE,
 		.primary_ram_size = TEST_RAM_SIZE,
 	};
-	struct rm_engine_ops ops = {
+	struct rm_hyp_ops ops = {
 		.ctx = t,
 		.unmap_primary = fake_unmap,
 		.map_primary = fake_map,
 		.sanitize = fake_sanitize,
 		.read_primary = fake_read,
+		.vdevices_create = hyp_vdevices_create,
+		.vdevices_destroy = hyp_vdevices_destroy,
 		.vm_start = fake_vm_start,
 		.vm_stop = fake_vm_stop,
 		.vm_destroy = fake_vm_destroy,
 	};
+	struct gh_rm_link link = {
+		.pending = link_pending,
+		.next_packet = link_next_packet,
+		.receive = link_receive,
+		.vm_exited = link_vm_exited,
+	};
+	struct gh_guest_ops no_guest = { 0 };
 
 	memset(t, 0, sizeof(*t));
 	t->ram = calloc(1, TEST_RAM_SIZE);
 	counters_init(&t->counters);
 	t->rm = rm_engine_create(&config, &ops, &t->counters);
+	link.ctx = t->rm;
+	gh_hyp_init(&t->hyp, &link, &t->counters, &no_guest);
 }
 
 void rm_test_fini(struct rm_test *t)
 {
 	rm_engine_destroy(t->rm);
+	gh_hyp_fini(&t->hyp);
 	free(t->ram);
 }
 
