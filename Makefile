@@ -39,7 +39,8 @@ headers: kernel
 
 emulator: headers
 	@$(MAKE) --no-print-directory -C tools/testing/gunyah OUT=$(CURDIR)/build/emu \
-		CROSS_COMPILE=aarch64-linux-gnu- KHDR=$(CURDIR)/build/kernel/usr/include
+		CROSS_COMPILE=aarch64-linux-gnu- KHDR=$(CURDIR)/build/kernel/usr/include \
+		LIBFDT=$(CURDIR)/build/debs/libfdt-dev
 
 vmm: headers
 	@$(MAKE) --no-print-directory -C tools/testing/gunyah/vmm OUT=$(CURDIR)/build/vmm \

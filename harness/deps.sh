@@ -5,7 +5,7 @@
 
 PKGS="make gcc libc6-dev patch rsync cpio xz-utils zstd bc bison flex kmod perl python3
       libssl-dev libelf-dev ccache sparse gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-      qemu-system-arm linux-source-6.12"
+      libfdt-dev qemu-system-arm linux-source-6.12"
 
 installed() {
 	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q '^install ok installed'
@@ -25,8 +25,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	command -v sudo >/dev/null || die "need root (or sudo) to apt-get install:$missing"
 	SUDO=sudo
 fi
-# busybox-static and the L1 kernel are arm64 packages: fetch-debs.sh downloads and unpacks them
-# into build/ (installing them would replace the build machine's own busybox).
+# busybox-static, the L1 kernel and libfdt-dev:arm64 are arm64 packages: fetch-debs.sh downloads
+# and unpacks them into build/ (installing them would replace the build machine's own busybox).
 if [ -n "$need_arch" ]; then
 	$SUDO dpkg --add-architecture arm64 || die "dpkg --add-architecture arm64 failed"
 fi

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Download (not install) the arm64 packages the boots need and unpack what is used:
 #  - busybox-static:arm64 for both initramfs images;
-#  - Debian's stock arm64 6.12 kernel, the KVM host of the L1 machine.
+#  - Debian's stock arm64 6.12 kernel, the KVM host of the L1 machine;
+#  - libfdt-dev:arm64, whose libfdt.a the static arm64 emulator links (only the archive and the
+#    headers are used, so its shared-library package libfdt1 is not needed).
 . "$(dirname "$0")/lib.sh"
 
 DEBS=$BUILD/debs
@@ -24,6 +26,8 @@ fetch() { # fetch PACKAGE:arm64 -> unpacked into $DEBS/PACKAGE/
 
 fetch busybox-static:arm64
 [ -x busybox-static/bin/busybox ] || die "busybox-static has no /bin/busybox"
+fetch libfdt-dev:arm64
+[ -f "$LIBFDT_ARM64/usr/lib/aarch64-linux-gnu/libfdt.a" ] || die "libfdt-dev:arm64 has no libfdt.a"
 
 # The newest stock 6.12 arm64 kernel in the archive, unless L1_KERNEL_PKG names one.
 if [ -z "${L1_KERNEL_PKG:-}" ]; then

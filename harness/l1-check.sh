@@ -34,7 +34,7 @@ have_headers() { # the headers stage, run once for every user
 if [ -f "$EMU_DIR/Makefile" ]; then
 	if have_headers &&
 	   stage emulator-build make -C "$EMU_DIR" OUT="$EMU_OUT" CROSS_COMPILE=aarch64-linux-gnu- \
-		KHDR="$KOUT/usr/include"; then
+		KHDR="$KOUT/usr/include" LIBFDT="$LIBFDT_ARM64"; then
 		result PASS build/gunyah-emu
 		emu=1
 	else

@@ -20,6 +20,8 @@ GUEST_INITRAMFS=$BUILD/initramfs/guest.cpio.gz
 # The same with the KVM selftests, for our kernel's normal boot under the emulator
 GUEST_SELFTESTS_INITRAMFS=$BUILD/initramfs/guest-selftests.cpio.gz
 EMU_OUT=$BUILD/emu
+# libfdt-dev:arm64 unpacked by fetch-debs.sh: the static emulator links its libfdt.a
+LIBFDT_ARM64=$BUILD/debs/libfdt-dev
 VMM_OUT=$BUILD/vmm
 # The base tree's aarch64 KVM selftests (kvm-selftests-build.sh) and their list: which run
 # with which arguments and time limit (kvm-selftests-run.sh).

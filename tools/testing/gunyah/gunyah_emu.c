@@ -2,7 +2,14 @@
 /*
  * gunyah-emu: run an arm64 kernel as the primary VM of an emulated Gunyah
  * hypervisor, on KVM.  See Documentation/virt/gunyah/emulator.rst.
+ *
+ * This program puts the two parts together, as the real system's boot
+ * does: the hypervisor (hyp/) and the Resource Manager (rm/).  It is the
+ * one place that sees both: it gives the RM the hypervisor's calls
+ * (struct rm_hyp_ops) and the hypercalls the RM's end of the message
+ * queues (struct gh_rm_link).
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -17,9 +24,20 @@
 #include <unistd.h>
 
 #include "emu.h"
+#include "rm_engine.h"
 #include "unmapped.h"
 
+/* The two parts agree on these (rm_hyp.h, msgq.h, rm_wire.h). */
+static_assert(EMU_MAX_SECONDARIES == RM_MAX_PARCELS_PER_VM,
+	      "a sibling KVM VM for every VM the primary's parcels can start");
+static_assert(RM_HYP_VMID_PRIMARY == VMID_HLOS, "the primary's VMID");
+static_assert(MSGQ_MSG_SIZE == RM_MSG_SIZE, "the RM link's message size");
+static_assert(RM_HYP_RIGHTS_R == RM_RIGHTS_R, "a parcel's read right");
+static_assert(RM_HYP_RIGHTS_W == RM_RIGHTS_W, "a parcel's write right");
+static_assert(RM_HYP_RIGHTS_X == RM_RIGHTS_X, "a parcel's execute right");
+
 static struct emu the_emu;
+static struct rm_engine *the_rm;
 static pthread_mutex_t finish_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct termios saved_termios;
 static bool termios_saved;
@@ -64,12 +82,12 @@ static void update_unmapped(struct emu *emu, FILE *lines)
  */
 static void update_left(struct emu *emu)
 {
-	if (!emu->rm)
+	if (!the_rm)
 		return;
 	counter_set(&emu->counters, "rm_vmids_left",
-		    rm_engine_nr_vms(emu->rm));
+		    rm_engine_nr_vms(the_rm));
 	counter_set(&emu->counters, "rm_parcels_left",
-		    rm_engine_nr_parcels(emu->rm));
+		    rm_engine_nr_parcels(the_rm));
 	counter_set(&emu->counters, "secondary_vms_left",
 		    secondary_count(emu));
 }
@@ -149,6 +167,47 @@ static bool rm_can_receive(void *ctx, uint16_t vmid)
 	return vmid == VMID_HLOS;
 }
 
+/* rm_hyp_ops: the objects the RM makes at INIT live in the hypervisor. */
+static int emu_vdevices_create(void *ctx, uint16_t vmid, unsigned int nr_vcpus,
+			       const uint32_t *vcpu_capids,
+			       unsigned int nr_doorbells,
+			       const struct rm_doorbell *doorbells)
+{
+	struct emu *emu = ctx;
+
+	return gh_hyp_vdevices_create(&emu->hyp, vmid, nr_vcpus, vcpu_capids,
+				      nr_doorbells, doorbells);
+}
+
+static void emu_vdevices_destroy(void *ctx, uint16_t vmid)
+{
+	struct emu *emu = ctx;
+
+	gh_hyp_vdevices_destroy(&emu->hyp, vmid);
+}
+
+/* gh_rm_link: the RM's end of the message queues, and its exit event. */
+static size_t link_pending(void *ctx, uint16_t vmid)
+{
+	return rm_engine_pending_packets(ctx, vmid);
+}
+
+static size_t link_next_packet(void *ctx, uint16_t vmid, uint8_t *buf)
+{
+	return rm_engine_next_packet(ctx, vmid, buf);
+}
+
+static void link_receive(void *ctx, uint16_t vmid, const void *packet,
+			 size_t len)
+{
+	rm_engine_receive(ctx, vmid, packet, len);
+}
+
+static void link_vm_exited(void *ctx, uint16_t vmid, enum rm_hyp_vm_exit how)
+{
+	rm_engine_vm_exited(ctx, vmid, how);
+}
+
 /*
  * The real RM does some work after the call that caused it has returned:
  * it hears of a VM's exit from a hypervisor event and finishes VM_RESET
@@ -193,9 +252,9 @@ static void *rm_deferred_thread(void *arg)
 			continue;
 		/* Steps queued by these wait for the next round. */
 		deferred_armed = false;
-		rm_engine_run_deferred(emu->rm);
+		rm_engine_run_deferred(the_rm);
 		gh_hyp_pump(&emu->hyp);
-		if (rm_engine_has_deferred(emu->rm))
+		if (rm_engine_has_deferred(the_rm))
 			rm_deferred_queued(emu);
 	}
 	return NULL;
@@ -379,10 +438,10 @@ static void apply_lose_options(struct emu *emu)
 	unsigned int i;
 
 	for (i = 0; i < nr_lose_rules; i++)
-		rm_engine_add_lose_rule(emu->rm, lose_rules[i].msg_id,
+		rm_engine_add_lose_rule(the_rm, lose_rules[i].msg_id,
 					lose_rules[i].nth);
 	if (lose_rate > 0)
-		rm_engine_set_lose_rate(emu->rm, lose_rate,
+		rm_engine_set_lose_rate(the_rm, lose_rate,
 					emu->opts.fail_seed, lose_msgs,
 					nr_lose_msgs);
 }
@@ -581,17 +640,25 @@ int main(int argc, char **argv)
 	};
 	struct emu *emu = &the_emu;
 	struct rm_engine_config rm_config;
-	struct rm_engine_ops rm_ops = {
+	struct rm_hyp_ops rm_ops = {
 		.ctx = emu,
 		.unmap_primary = guest_mem_unmap,
 		.map_primary = guest_mem_map,
 		.sanitize = guest_mem_sanitize,
 		.can_receive = rm_can_receive,
 		.read_primary = guest_mem_read_any,
+		.vdevices_create = emu_vdevices_create,
+		.vdevices_destroy = emu_vdevices_destroy,
 		.vm_start = secondary_start,
 		.vm_stop = secondary_stop,
 		.vm_destroy = secondary_destroy,
 		.deferred_queued = rm_deferred_queued,
+	};
+	struct gh_rm_link rm_link = {
+		.pending = link_pending,
+		.next_packet = link_next_packet,
+		.receive = link_receive,
+		.vm_exited = link_vm_exited,
 	};
 	struct gh_guest_ops guest_ops = {
 		.ctx = emu,
@@ -624,15 +691,16 @@ int main(int argc, char **argv)
 	parse_options(emu, argc, argv);
 	rm_config.primary_ram_base = GUEST_RAM_BASE;
 	rm_config.primary_ram_size = emu->opts.mem_size;
-	emu->rm = rm_engine_create(&rm_config, &rm_ops, &emu->counters);
-	if (!emu->rm)
+	the_rm = rm_engine_create(&rm_config, &rm_ops, &emu->counters);
+	if (!the_rm)
 		die("rm_engine_create");
+	rm_link.ctx = the_rm;
 	for (i = 0; i < emu->opts.nr_fail_rules; i++)
-		rm_engine_add_fail_rule(emu->rm, emu->opts.fail_rules[i].msg_id,
+		rm_engine_add_fail_rule(the_rm, emu->opts.fail_rules[i].msg_id,
 					emu->opts.fail_rules[i].nth,
 					emu->opts.fail_rules[i].error);
 	if (emu->opts.fail_rate > 0)
-		rm_engine_set_fail_rate(emu->rm, emu->opts.fail_rate,
+		rm_engine_set_fail_rate(the_rm, emu->opts.fail_rate,
 					emu->opts.fail_seed,
 					emu->opts.fail_error);
 	apply_lose_options(emu);
@@ -668,7 +736,7 @@ int main(int argc, char **argv)
 	setup_gic(emu);
 	setup_smccc_filter(emu);
 
-	gh_hyp_init(&emu->hyp, emu->rm, &emu->counters, &guest_ops);
+	gh_hyp_init(&emu->hyp, &rm_link, &emu->counters, &guest_ops);
 	emu->hyp.trace = emu->opts.trace;
 	pl011_init(&emu->uart, emu, uart_tx, uart_set_irq);
 	if (boot_load(emu, &entry, &dtb))

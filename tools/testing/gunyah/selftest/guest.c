@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../rm_wire.h"
+#include "../rm/rm_wire.h"
 #include "guest.h"
 
 #define UART_DR		0x09000000ul

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fdt.h"
+#include <libfdt.h>
+
 #include "rm_client.h"
 
 static int fake_unmap(void *ctx, uint64_t ipa, uint64_t size)
@@ -83,32 +84,83 @@ static void fake_vm_destroy(void *ctx, uint16_t vmid)
 	((struct rm_test *)ctx)->vm_destroys++;
 }
 
+static int hyp_vdevices_create(void *ctx, uint16_t vmid, unsigned int nr_vcpus,
+			       const uint32_t *vcpu_capids,
+			       unsigned int nr_doorbells,
+			       const struct rm_doorbell *doorbells)
+{
+	struct rm_test *t = ctx;
+
+	return gh_hyp_vdevices_create(&t->hyp, vmid, nr_vcpus, vcpu_capids,
+				      nr_doorbells, doorbells);
+}
+
+static void hyp_vdevices_destroy(void *ctx, uint16_t vmid)
+{
+	struct rm_test *t = ctx;
+
+	gh_hyp_vdevices_destroy(&t->hyp, vmid);
+}
+
+static size_t link_pending(void *ctx, uint16_t vmid)
+{
+	return rm_engine_pending_packets(ctx, vmid);
+}
+
+static size_t link_next_packet(void *ctx, uint16_t vmid, uint8_t *buf)
+{
+	return rm_engine_next_packet(ctx, vmid, buf);
+}
+
+static void link_receive(void *ctx, uint16_t vmid, const void *packet,
+			 size_t len)
+{
+	rm_engine_receive(ctx, vmid, packet, len);
+}
+
+static void link_vm_exited(void *ctx, uint16_t vmid, enum rm_hyp_vm_exit how)
+{
+	rm_engine_vm_exited(ctx, vmid, how);
+}
+
 void rm_test_init(struct rm_test *t)
 {
 	struct rm_engine_config config = {
 		.primary_ram_base = TEST_RAM_BASE,
 		.primary_ram_size = TEST_RAM_SIZE,
 	};
-	struct rm_engine_ops ops = {
+	struct rm_hyp_ops ops = {
 		.ctx = t,
 		.unmap_primary = fake_unmap,
 		.map_primary = fake_map,
 		.sanitize = fake_sanitize,
 		.read_primary = fake_read,
+		.vdevices_create = hyp_vdevices_create,
+		.vdevices_destroy = hyp_vdevices_destroy,
 		.vm_start = fake_vm_start,
 		.vm_stop = fake_vm_stop,
 		.vm_destroy = fake_vm_destroy,
 	};
+	struct gh_rm_link link = {
+		.pending = link_pending,
+		.next_packet = link_next_packet,
+		.receive = link_receive,
+		.vm_exited = link_vm_exited,
+	};
+	struct gh_guest_ops no_guest = { 0 };
 
 	memset(t, 0, sizeof(*t));
 	t->ram = calloc(1, TEST_RAM_SIZE);
 	counters_init(&t->counters);
 	t->rm = rm_engine_create(&config, &ops, &t->counters);
+	link.ctx = t->rm;
+	gh_hyp_init(&t->hyp, &link, &t->counters, &no_guest);
 }
 
 void rm_test_fini(struct rm_test *t)
 {
 	rm_engine_destroy(t->rm);
+	gh_hyp_fini(&t->hyp);
 	free(t->ram);
 }
 
@@ -275,67 +327,90 @@ uint32_t vm_op(struct rm_test *t, uint16_t client, uint32_t msg_id,
 		       msg_id == RM_VM_STOP ? 8 : 4);
 }
 
-static void rm_test_doorbell_node(struct fdt *fdt, unsigned int i,
-				  const struct rm_test_doorbell *db)
+/*
+ * The writers below return 0 or a negative libfdt error, ORed over their
+ * calls: once the buffer is full libfdt refuses every later call.
+ */
+static int prop_cells(void *fdt, const char *name, const uint32_t *cells,
+		      unsigned int nr)
+{
+	fdt32_t *val;
+	unsigned int i;
+	int err;
+
+	err = fdt_property_placeholder(fdt, name, (int)(nr * sizeof(*val)),
+				       (void **)&val);
+	for (i = 0; !err && i < nr; i++)
+		val[i] = cpu_to_fdt32(cells[i]);
+	return err;
+}
+
+static int rm_test_doorbell_node(void *fdt, unsigned int i,
+				 const struct rm_test_doorbell *db)
 {
 	char name[32];
+	int err = 0;
 
 	snprintf(name, sizeof(name), "doorbell-%u", i);
-	fdt_begin_node(fdt, name);
-	fdt_prop_string(fdt, "vdevice-type", "doorbell");
+	err |= fdt_begin_node(fdt, name);
+	err |= fdt_property_string(fdt, "vdevice-type", "doorbell");
 	if (db->peer)
-		fdt_prop_string(fdt, "peer", db->peer);
+		err |= fdt_property_string(fdt, "peer", db->peer);
 	else if (!db->no_peer)
-		fdt_prop_empty(fdt, "peer-default");
+		err |= fdt_property(fdt, "peer-default", NULL, 0);
 	if (db->source_can_clear)
-		fdt_prop_empty(fdt, "source-can-clear");
+		err |= fdt_property(fdt, "source-can-clear", NULL, 0);
 	if (db->label)
-		fdt_prop_u32(fdt, "qcom,label", db->label);
+		err |= fdt_property_u32(fdt, "qcom,label", db->label);
 	if (db->nr_irq_cells)
-		fdt_prop_cells(fdt, "interrupts", db->irq, db->nr_irq_cells);
-	fdt_end_node(fdt);
+		err |= prop_cells(fdt, "interrupts", db->irq, db->nr_irq_cells);
+	err |= fdt_end_node(fdt);
+	return err;
 }
 
 /* The config node: image-name, memory, vcpus and the shm vdevices. */
-static void rm_test_config_node(struct fdt *fdt, const struct rm_test_config *c)
+static int rm_test_config_node(void *fdt, const struct rm_test_config *c)
 {
 	unsigned int i;
 	char name[32];
+	int err = 0;
 
-	fdt_begin_node(fdt, c->root ? c->root : "gunyah-vm-config");
+	err |= fdt_begin_node(fdt, c->root ? c->root : "gunyah-vm-config");
 	if (c->cells)
-		fdt_prop_u32(fdt, "#address-cells", c->cells);
-	fdt_prop_string(fdt, "image-name", "test");
+		err |= fdt_property_u32(fdt, "#address-cells", c->cells);
+	err |= fdt_property_string(fdt, "image-name", "test");
 	if (!c->no_memory) {
-		fdt_begin_node(fdt, "memory");
+		err |= fdt_begin_node(fdt, "memory");
 		if (c->cells == 1)
-			fdt_prop_u32(fdt, "base-address", (uint32_t)c->base);
+			err |= fdt_property_u32(fdt, "base-address",
+						(uint32_t)c->base);
 		else
-			fdt_prop_u64(fdt, "base-address", c->base);
-		fdt_end_node(fdt);
+			err |= fdt_property_u64(fdt, "base-address", c->base);
+		err |= fdt_end_node(fdt);
 	}
-	fdt_begin_node(fdt, "vcpus");
-	fdt_prop_string(fdt, "affinity", "proxy");
-	fdt_end_node(fdt);
-	fdt_begin_node(fdt, "vdevices");
+	err |= fdt_begin_node(fdt, "vcpus");
+	err |= fdt_property_string(fdt, "affinity", "proxy");
+	err |= fdt_end_node(fdt);
+	err |= fdt_begin_node(fdt, "vdevices");
 	for (i = 0; i < c->nr_shm; i++) {
 		snprintf(name, sizeof(name), "shm-%u", i);
-		fdt_begin_node(fdt, name);
-		fdt_prop_string(fdt, "vdevice-type", "shm");
-		fdt_prop_empty(fdt, "peer-default");
-		fdt_begin_node(fdt, "memory");
-		fdt_prop_u32(fdt, "qcom,label", c->shm[i].label);
+		err |= fdt_begin_node(fdt, name);
+		err |= fdt_property_string(fdt, "vdevice-type", "shm");
+		err |= fdt_property(fdt, "peer-default", NULL, 0);
+		err |= fdt_begin_node(fdt, "memory");
+		err |= fdt_property_u32(fdt, "qcom,label", c->shm[i].label);
 		if (c->shm[i].base)
-			fdt_prop_u64(fdt, "base", c->shm[i].base);
+			err |= fdt_property_u64(fdt, "base", c->shm[i].base);
 		else
-			fdt_prop_empty(fdt, "allocate-base");
-		fdt_end_node(fdt);
-		fdt_end_node(fdt);
+			err |= fdt_property(fdt, "allocate-base", NULL, 0);
+		err |= fdt_end_node(fdt);
+		err |= fdt_end_node(fdt);
 	}
 	for (i = 0; !c->doorbells_in_root && i < c->nr_doorbells; i++)
-		rm_test_doorbell_node(fdt, i, &c->db[i]);
-	fdt_end_node(fdt);
-	fdt_end_node(fdt);
+		err |= rm_test_doorbell_node(fdt, i, &c->db[i]);
+	err |= fdt_end_node(fdt);
+	err |= fdt_end_node(fdt);
+	return err;
 }
 
 /*
@@ -351,69 +426,70 @@ size_t rm_test_build_config(void *buf, size_t size,
 {
 	static const uint32_t gic_reg[] = { 0, 0x08000000, 0, 0x10000,
 					    0, 0x080a0000, 0, 0xf60000 };
-	static const char *const gic_compat[] = { "arm,gic-v3" };
 	unsigned int i, nr_cpus = c->nr_cpus ? c->nr_cpus : 1;
-	struct fdt fdt;
 	char name[32];
-	size_t len;
+	int err;
 
-	fdt_init(&fdt);
-	fdt_begin_node(&fdt, "");
-	fdt_prop_u32(&fdt, "#address-cells", 2);
-	fdt_prop_u32(&fdt, "#size-cells", 2);
+	err = fdt_create(buf, size > INT32_MAX ? INT32_MAX : (int)size);
+	if (err)
+		return 0;
+	err |= fdt_finish_reservemap(buf);
+	err |= fdt_begin_node(buf, "");
+	err |= fdt_property_u32(buf, "#address-cells", 2);
+	err |= fdt_property_u32(buf, "#size-cells", 2);
 	if (!c->no_interrupt_parent)
-		fdt_prop_u32(&fdt, "interrupt-parent", 1);
+		err |= fdt_property_u32(buf, "interrupt-parent", 1);
 	if (!c->config_last)
-		rm_test_config_node(&fdt, c);
+		err |= rm_test_config_node(buf, c);
 	if (!c->no_cpus) {
-		fdt_begin_node(&fdt, "cpus");
-		fdt_prop_u32(&fdt, "#address-cells", 1);
-		fdt_prop_u32(&fdt, "#size-cells", 0);
+		err |= fdt_begin_node(buf, "cpus");
+		err |= fdt_property_u32(buf, "#address-cells", 1);
+		err |= fdt_property_u32(buf, "#size-cells", 0);
 		for (i = 0; i < nr_cpus; i++) {
 			snprintf(name, sizeof(name), "cpu@%u", i);
-			fdt_begin_node(&fdt, name);
-			fdt_prop_string(&fdt, "device_type", "cpu");
-			fdt_prop_string(&fdt, "compatible", "arm,armv8");
-			fdt_prop_u32(&fdt, "reg", i);
+			err |= fdt_begin_node(buf, name);
+			err |= fdt_property_string(buf, "device_type", "cpu");
+			err |= fdt_property_string(buf, "compatible",
+						   "arm,armv8");
+			err |= fdt_property_u32(buf, "reg", i);
 			if (i && !c->no_enable_method)
-				fdt_prop_string(&fdt, "enable-method",
-						"psci");
+				err |= fdt_property_string(buf, "enable-method",
+							   "psci");
 			if (i < RM_MAX_VCPUS && c->cpu_status[i])
-				fdt_prop_string(&fdt, "status",
-						c->cpu_status[i]);
-			fdt_end_node(&fdt);
+				err |= fdt_property_string(buf, "status",
+							   c->cpu_status[i]);
+			err |= fdt_end_node(buf);
 		}
-		fdt_end_node(&fdt);
+		err |= fdt_end_node(buf);
 	}
 	if (!c->no_gic) {
-		fdt_begin_node(&fdt, "intc@8000000");
-		fdt_prop_strings(&fdt, "compatible", gic_compat, 1);
-		fdt_prop_empty(&fdt, "interrupt-controller");
-		fdt_prop_u32(&fdt, "#interrupt-cells", 3);
+		err |= fdt_begin_node(buf, "intc@8000000");
+		err |= fdt_property_string(buf, "compatible", "arm,gic-v3");
+		err |= fdt_property(buf, "interrupt-controller", NULL, 0);
+		err |= fdt_property_u32(buf, "#interrupt-cells", 3);
 		if (!c->gic_no_reg)
-			fdt_prop_cells(&fdt, "reg", gic_reg,
-				       ARRAY_SIZE(gic_reg));
-		fdt_prop_u32(&fdt, "phandle", 1);
-		fdt_end_node(&fdt);
+			err |= prop_cells(buf, "reg", gic_reg,
+					  ARRAY_SIZE(gic_reg));
+		err |= fdt_property_u32(buf, "phandle", 1);
+		err |= fdt_end_node(buf);
 	}
 	if (!c->no_chosen) {
-		fdt_begin_node(&fdt, "chosen");
-		fdt_end_node(&fdt);
+		err |= fdt_begin_node(buf, "chosen");
+		err |= fdt_end_node(buf);
 	}
 	if (!c->no_psci) {
-		fdt_begin_node(&fdt, "psci");
-		fdt_prop_string(&fdt, "compatible", "arm,psci-1.0");
-		fdt_prop_string(&fdt, "method", "hvc");
-		fdt_end_node(&fdt);
+		err |= fdt_begin_node(buf, "psci");
+		err |= fdt_property_string(buf, "compatible", "arm,psci-1.0");
+		err |= fdt_property_string(buf, "method", "hvc");
+		err |= fdt_end_node(buf);
 	}
 	if (c->config_last)
-		rm_test_config_node(&fdt, c);
+		err |= rm_test_config_node(buf, c);
 	for (i = 0; c->doorbells_in_root && i < c->nr_doorbells; i++)
-		rm_test_doorbell_node(&fdt, i, &c->db[i]);
-	fdt_end_node(&fdt);
-	len = fdt_finish(&fdt, buf, size);
-	fdt_free(&fdt);
-	return len;
+		err |= rm_test_doorbell_node(buf, i, &c->db[i]);
+	err |= fdt_end_node(buf);
+	err |= fdt_finish(buf);
+	return err ? 0 : fdt_totalsize(buf);
 }
 
 /*

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Test harness around the RM engine: a fake primary VM memory map, and a
- * client that frames requests and collects replies and notifications the
- * way a guest's RM driver would.
+ * Test harness around the RM engine: a fake primary VM memory map, the
+ * emulator's hypercalls holding the objects the RM makes (as the program
+ * wires them, gunyah_emu.c), and a client that frames requests and
+ * collects replies and notifications the way a guest's RM driver would.
  */
 #ifndef GUNYAH_EMU_TEST_RM_CLIENT_H
 #define GUNYAH_EMU_TEST_RM_CLIENT_H
@@ -11,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gunyah_hvc.h"
 #include "rm_engine.h"
 
 #define TEST_RAM_BASE	0x40000000ull
@@ -28,6 +30,8 @@ struct test_notif {
 
 struct rm_test {
 	struct rm_engine *rm;
+	/* The hypervisor's side: no guest ops unless a test sets hyp.ops. */
+	struct gh_hyp hyp;
 	struct counters counters;
 	uint8_t unmapped[TEST_PAGES];
 	unsigned int sanitize_calls;

@@ -6,7 +6,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "fdt.h"
 #include "gunyah_hvc.h"
 #include "rm_client.h"
 #include "tap.h"
@@ -39,7 +38,6 @@ static void raise_irq(void *ctx, enum gh_irq irq)
 	irqs[irq]++;
 }
 
-static struct gh_hyp hyp;
 static struct rm_test t;
 
 static void call(uint64_t *regs, uint64_t fn, uint64_t a1, uint64_t a2,
@@ -51,7 +49,7 @@ static void call(uint64_t *regs, uint64_t fn, uint64_t a1, uint64_t a2,
 	regs[2] = a2;
 	regs[3] = a3;
 	regs[4] = a4;
-	gh_hyp_call(&hyp, NULL, regs);
+	gh_hyp_call(&t.hyp, NULL, regs);
 }
 
 static unsigned int runs, last_index;
@@ -72,7 +70,7 @@ static uint64_t fake_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 	} else {
 		out[0] = GH_VCPU_STATE_POWERED_OFF;
 		out[1] = GH_VCPU_POWEROFF_EXITED;
-		*exit_type = RM_EXIT_TYPE_PLATFORM_OFF;
+		*exit_type = RM_HYP_EXIT_SYSTEM_OFF;
 	}
 	return GH_OK;
 }
@@ -132,7 +130,7 @@ static void test_vcpu_run(void)
 	regs[0] = GH_FN_HYPERCALL(GH_HVC_VCPU_RUN);
 	regs[1] = cap;
 	regs[5] = 1;
-	gh_hyp_call(&hyp, NULL, regs);
+	gh_hyp_call(&t.hyp, NULL, regs);
 	tap_eq(regs[0], GH_ERROR_ARGUMENT_INVALID,
 	       "vcpu_run with reserved x5 set is ARGUMENT_INVALID");
 	tap_eq(runs, 0, "and does not run the vCPU");
@@ -299,7 +297,7 @@ static void test_deferred_exit(void)
 	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_RUNNING,
 	       "and does not hurry the RM");
 	rm_engine_run_deferred(t.rm);
-	gh_hyp_pump(&hyp);
+	gh_hyp_pump(&t.hyp);
 	tap_eq(rm_engine_vm_state(t.rm, 0x80), RM_VM_STATE_EXITED,
 	       "the deferred step moves the VM to EXITED");
 	while (recv(regs, 240) == GH_OK) {
@@ -324,7 +322,7 @@ int main(void)
 	uint64_t regs[8];
 
 	rm_test_init(&t);
-	gh_hyp_init(&hyp, t.rm, &t.counters, &ops);
+	t.hyp.ops = ops;
 
 	call(regs, GH_FN_CALL_UID, 0, 0, 0, 0);
 	tap_ok(regs[0] == GH_UID0 && regs[1] == GH_UID1 &&

@@ -158,9 +158,9 @@ static void test_lifecycle(void)
 	tap_ok(vcpu_cap >= 0x100 && get_le32(t.reply + 28) >= 40 &&
 	       get_le32(t.reply + 28) <= 95,
 	       "with a capability ID and a wakeup vIRQ (SPI INTID)");
-	tap_eq(rm_engine_vcpu_cap_vm(t.rm, vcpu_cap, NULL), 0x80,
+	tap_eq(gh_hyp_vcpu_cap(&t.hyp, vcpu_cap, NULL), 0x80,
 	       "the vCPU capability names the VM");
-	tap_eq(rm_engine_vcpu_cap_vm(t.rm, 0x11, NULL), 0, "a queue cap names none");
+	tap_eq(gh_hyp_vcpu_cap(&t.hyp, 0x11, NULL), 0, "a queue cap names none");
 	tap_eq(vm_op(&t, 0x80, RM_VM_GET_HYP_RESOURCES, 0x80), RM_OK,
 	       "GET_HYP_RESOURCES by a non-owner");
 	tap_eq(get_le32(t.reply), 0, "lists no vCPU");
@@ -219,7 +219,7 @@ static void test_lifecycle(void)
 	tap_eq(t.vm_stops, 1, "STOP stops the VM's vCPU");
 	tap_eq(reset_vm(&t, 0x80), RM_OK, "RESET");
 	tap_eq(t.vm_destroys, 1, "RESET destroys the VM");
-	tap_eq(rm_engine_vcpu_cap_vm(t.rm, vcpu_cap, NULL), 0,
+	tap_eq(gh_hyp_vcpu_cap(&t.hyp, vcpu_cap, NULL), 0,
 	       "and its vCPU capability");
 	tap_ok(rm_engine_nr_vms(t.rm) == 1 && rm_engine_nr_parcels(t.rm) == 1,
 	       "one VMID and one parcel are held");
@@ -248,7 +248,7 @@ static void test_guest_exit(void)
 	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_INIT, 0x80), RM_OK, "INIT (exit)");
 	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_OK, "START (exit)");
 	t.nr_notifs = 0;
-	rm_engine_vm_exited(t.rm, 0x80, RM_EXIT_TYPE_PLATFORM_OFF);
+	rm_engine_vm_exited(t.rm, 0x80, RM_HYP_EXIT_SYSTEM_OFF);
 	rm_collect(&t, VMID_HLOS);
 	tap_ok(rm_engine_vm_state(t.rm, 0x80) == RM_VM_STATE_RUNNING &&
 	       t.nr_notifs == 0 && rm_engine_has_deferred(t.rm),
@@ -308,8 +308,8 @@ static void test_deferred_order(void)
 	vm_op(&t, VMID_HLOS, RM_VM_START, 0x80);
 	tap_ok(!rm_engine_has_deferred(t.rm), "nothing is deferred yet");
 	rm_engine_run_deferred(t.rm);
-	rm_engine_vm_exited(t.rm, 0x80, RM_EXIT_TYPE_PLATFORM_OFF);
-	rm_engine_vm_exited(t.rm, 0x80, RM_EXIT_TYPE_PLATFORM_RESET);
+	rm_engine_vm_exited(t.rm, 0x80, RM_HYP_EXIT_SYSTEM_OFF);
+	rm_engine_vm_exited(t.rm, 0x80, RM_HYP_EXIT_SYSTEM_RESET);
 	t.nr_notifs = 0;
 	rm_engine_run_deferred(t.rm);
 	rm_collect(&t, VMID_HLOS);
@@ -426,9 +426,9 @@ static void test_config_start(void)
 	{
 		unsigned int index = 0;
 
-		tap_ok(rm_engine_vcpu_cap_vm(t.rm,
-					     get_le32(t.reply + 4 + 44 + 12),
-					     &index) == 0x80 && index == 1,
+		tap_ok(gh_hyp_vcpu_cap(&t.hyp,
+				       get_le32(t.reply + 4 + 44 + 12),
+				       &index) == 0x80 && index == 1,
 		       "the second vCPU capability is vCPU 1 of the VM");
 	}
 	tap_eq(vm_op(&t, VMID_HLOS, RM_VM_START, 0x80), RM_OK, "START works");
@@ -579,7 +579,7 @@ static void test_doorbells(void)
 {
 	struct rm_test_config c = { .base = 0x80000000ull, .nr_cpus = 2,
 				    .nr_doorbells = 2 };
-	const struct rm_doorbell *db;
+	const struct gh_vdoorbell *db;
 	uint32_t image, cap0, cap1;
 	const uint8_t *e;
 	struct rm_test t;
@@ -608,20 +608,20 @@ static void test_doorbells(void)
 	       cap0 != get_le32(res_entry(&t, 0) + 12) &&
 	       cap0 != get_le32(res_entry(&t, 1) + 12),
 	       "the second, label 9; capabilities of their own");
-	db = rm_engine_doorbell_cap(t.rm, cap0, &vmid);
+	db = gh_hyp_doorbell_cap(&t.hyp, cap0, &vmid);
 	tap_ok(db && vmid == 0x80 && db->virq == 37 && db->label == 7 &&
 	       db->owner_can_receive && db->state.enable_mask == ~0ull,
 	       "the first: VM 0x80, INTID 37, receive right, a new doorbell");
-	db = rm_engine_doorbell_cap(t.rm, cap1, &vmid);
+	db = gh_hyp_doorbell_cap(&t.hyp, cap1, &vmid);
 	tap_ok(db && db->virq == 960 && !db->owner_can_receive,
 	       "the second: the RM's vIRQ 960, send right only");
-	tap_ok(rm_engine_doorbell_virq(t.rm, 0x80, 960) == db &&
-	       !rm_engine_doorbell_virq(t.rm, 0x80, 961) &&
-	       !rm_engine_doorbell_cap(t.rm, 0x999, &vmid) &&
-	       !rm_engine_doorbell_cap(t.rm, get_le32(res_entry(&t, 0) + 12),
+	tap_ok(gh_hyp_doorbell_virq(&t.hyp, 0x80, 960) == db &&
+	       !gh_hyp_doorbell_virq(&t.hyp, 0x80, 961) &&
+	       !gh_hyp_doorbell_cap(&t.hyp, 0x999, &vmid) &&
+	       !gh_hyp_doorbell_cap(&t.hyp, get_le32(res_entry(&t, 0) + 12),
 				       &vmid),
 	       "found by vIRQ; a vCPU cap or an unknown one is no doorbell");
-	tap_eq(rm_engine_vcpu_cap_vm(t.rm, cap0, NULL), 0,
+	tap_eq(gh_hyp_vcpu_cap(&t.hyp, cap0, NULL), 0,
 	       "and a doorbell cap is no vCPU");
 	vm_op(&t, 0x80, RM_VM_GET_HYP_RESOURCES, 0x80);
 	tap_eq(get_le32(t.reply), 0, "a non-owner gets no doorbell");
@@ -632,8 +632,8 @@ static void test_doorbells(void)
 	       "START hands the doorbells to the runtime");
 	vm_op(&t, VMID_HLOS, RM_VM_STOP, 0x80);
 	reset_vm(&t, 0x80);
-	tap_ok(!rm_engine_doorbell_cap(t.rm, cap0, &vmid) &&
-	       !rm_engine_doorbell_virq(t.rm, 0x80, 37),
+	tap_ok(!gh_hyp_doorbell_cap(&t.hyp, cap0, &vmid) &&
+	       !gh_hyp_doorbell_virq(&t.hyp, 0x80, 37),
 	       "RESET destroys the doorbells");
 	rm_test_fini(&t);
 
@@ -678,8 +678,8 @@ static void test_doorbells(void)
 	c.db[1] = (struct rm_test_doorbell){ .label = 1 };
 	tap_eq(setup_vm(&t, &c, &image), RM_OK,
 	       "the other way round the RM allocates around it");
-	tap_ok(rm_engine_doorbell_virq(t.rm, 0x80, 961) &&
-	       rm_engine_doorbell_virq(t.rm, 0x80, 961)->label == 1,
+	tap_ok(gh_hyp_doorbell_virq(&t.hyp, 0x80, 961) &&
+	       gh_hyp_doorbell_virq(&t.hyp, 0x80, 961)->label == 1,
 	       "the lowest free vIRQ from 960: 961");
 	rm_test_fini(&t);
 
@@ -701,11 +701,11 @@ static void test_doorbells(void)
 /* The linear mapping handle_interrupt_controller() asks of the vGIC */
 static void test_mpidr(void)
 {
-	tap_eq(rm_engine_vcpu_mpidr(0), 0x80000000ull, "vCPU 0: MPIDR 0x80000000");
-	tap_eq(rm_engine_vcpu_mpidr(7), 0x80000007ull, "vCPU 7: Aff0 7");
-	tap_eq(rm_engine_vcpu_mpidr(0x1ff), 0x800001ffull,
+	tap_eq(rm_hyp_vcpu_mpidr(0), 0x80000000ull, "vCPU 0: MPIDR 0x80000000");
+	tap_eq(rm_hyp_vcpu_mpidr(7), 0x80000007ull, "vCPU 7: Aff0 7");
+	tap_eq(rm_hyp_vcpu_mpidr(0x1ff), 0x800001ffull,
 	       "vCPU 0x1ff: Aff1 1, Aff0 0xff");
-	tap_eq(rm_engine_vcpu_mpidr(0x8000), 0x80000000ull,
+	tap_eq(rm_hyp_vcpu_mpidr(0x8000), 0x80000000ull,
 	       "index bits above Aff1's 7 are masked away");
 }
 

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * State of one gunyah-emu run: the KVM VM that plays the Gunyah primary
- * VM, its memory and devices, and the emulated hypervisor and RM.
+ * The emulated hypervisor of one gunyah-emu run: the KVM VM that plays the
+ * Gunyah primary VM, its memory and devices, the sibling KVM VMs that play
+ * the secondary VMs, and the hypercalls.  The RM is not in here: it calls
+ * in through struct rm_hyp_ops (rm_hyp.h), and the hypercalls reach it
+ * through struct gh_rm_link.
  */
 #ifndef GUNYAH_EMU_EMU_H
 #define GUNYAH_EMU_EMU_H
@@ -18,7 +21,7 @@
 #include "kernel_compat.h"
 #include "gunyah_hvc.h"
 #include "pl011.h"
-#include "rm_engine.h"
+#include "rm_hyp.h"
 
 struct emu;
 
@@ -34,10 +37,10 @@ struct vcpu {
 /*
  * Sibling KVM VMs, one per started secondary VM. The real RM has no such
  * bound: every started VM holds at least its image parcel, and the owner
- * has RM_MAX_PARCELS_PER_VM of them (memparcel.c), so it can never start
- * more VMs than that.
+ * has RM_MAX_PARCELS_PER_VM (64) of them (memparcel.c), so it can never
+ * start more VMs than that (gunyah_emu.c checks that the two agree).
  */
-#define EMU_MAX_SECONDARIES	RM_MAX_PARCELS_PER_VM
+#define EMU_MAX_SECONDARIES	64u
 #define EMU_MAX_SECONDARY_SLOTS	4096
 
 /* A vCPU of a secondary VM, run by vcpu_run on its capability. */
@@ -123,7 +126,6 @@ struct emu {
 	pthread_mutex_t lock;
 	struct counters counters;
 	struct pl011 uart;
-	struct rm_engine *rm;
 	struct gh_hyp hyp;
 	struct secondary secondaries[EMU_MAX_SECONDARIES];
 	/* Signalled when a secondary vCPU stops running. */

@@ -567,6 +567,8 @@ static uint32_t rm_vm_reset(struct rm_engine *e, uint16_t client,
 	 * CONFIG_IMAGE wait for, comes later.
 	 */
 	rm_parcel_vm_reset(e, vm->vmid);
+	if (vm->has_vcpu && e->ops.vdevices_destroy)
+		e->ops.vdevices_destroy(e->ops.ctx, vm->vmid);
 	vm->has_config = false;
 	vm->has_vcpu = false;
 	vm->nr_vcpus = 0;
@@ -715,7 +717,6 @@ static uint32_t rm_vm_make_doorbells(struct rm_engine *e, struct rm_vm *vm,
 		db->owner_can_receive = d->source_can_clear;
 		if (d->peer_default)
 			db->capid = e->next_capid++;
-		gh_doorbell_init(&db->state);
 	}
 	vm->nr_doorbells = cfg->nr_doorbells;
 	return RM_OK;
@@ -763,6 +764,12 @@ static uint32_t rm_vm_read_config(struct rm_engine *e, struct rm_vm *vm)
 	err = rm_vm_make_doorbells(e, vm, &cfg);
 	if (!err)
 		err = rm_vm_place_own(vm, &cfg);
+	/* The hypervisor's objects, their capabilities and vIRQs. */
+	if (!err && e->ops.vdevices_create &&
+	    e->ops.vdevices_create(e->ops.ctx, vm->vmid, cfg.nr_vcpus,
+				   vm->vcpu_capids, vm->nr_doorbells,
+				   vm->doorbells))
+		err = RM_ERROR_NOMEM;
 	if (err) {
 		vm->nr_doorbells = 0;
 		return err;
@@ -908,77 +915,12 @@ bool rm_vm_handle(struct rm_engine *e, uint16_t vmid, uint32_t msg_id,
 	return true;
 }
 
-uint16_t rm_engine_vcpu_cap_vm(struct rm_engine *e, uint64_t capid,
-			       unsigned int *index)
-{
-	unsigned int i, j;
-
-	for (i = 0; i < RM_MAX_VMID; i++) {
-		if (!e->vms[i].exists || !e->vms[i].has_vcpu)
-			continue;
-		for (j = 0; j < e->vms[i].nr_vcpus; j++) {
-			if (e->vms[i].vcpu_capids[j] != capid)
-				continue;
-			if (index)
-				*index = j;
-			return e->vms[i].vmid;
-		}
-	}
-	return 0;
-}
-
-/*
- * vm_config.c handle_interrupt_controller() sets the vGIC's MPIDR mapping
- * with gunyah_hyp_vgic_set_mpidr_mapping(vic, 0x7fff, 0, 8, 16, 24,
- * false): a mask of Aff0 0xff and Aff1 0x7f, the index bits taken from
- * bit 0 and bit 8 on, no MT; and hyp/vm/vgic/src/distrib.c
- * vgic_set_mpidr_mapping() sets U only when the mask is 0.
- * platform_cpu_map_index_to_mpidr() (hyp/platform/arm_generic) then gives
- * vCPU @index this MPIDR_EL1, with its RES1 bit 31.
- */
-uint64_t rm_engine_vcpu_mpidr(unsigned int index)
-{
-	return BIT_ULL(31) | (uint64_t)((index >> 8) & 0x7fu) << 8 |
-	       (index & 0xffu);
-}
-
-struct rm_doorbell *rm_engine_doorbell_cap(struct rm_engine *e,
-					   uint64_t capid, uint16_t *vmid)
-{
-	unsigned int i, j;
-
-	for (i = 0; i < RM_MAX_VMID; i++) {
-		struct rm_vm *vm = &e->vms[i];
-
-		if (!vm->exists)
-			continue;
-		for (j = 0; j < vm->nr_doorbells; j++) {
-			if (vm->doorbells[j].capid &&
-			    vm->doorbells[j].capid == capid) {
-				*vmid = vm->vmid;
-				return &vm->doorbells[j];
-			}
-		}
-	}
-	return NULL;
-}
-
-struct rm_doorbell *rm_engine_doorbell_virq(struct rm_engine *e,
-					    uint16_t vmid, uint32_t virq)
-{
-	struct rm_vm *vm = rm_vm_lookup(e, vmid);
-	unsigned int i;
-
-	for (i = 0; vm && i < vm->nr_doorbells; i++)
-		if (vm->doorbells[i].virq == virq)
-			return &vm->doorbells[i];
-	return NULL;
-}
-
 void rm_engine_vm_exited(struct rm_engine *e, uint16_t vmid,
-			 uint16_t exit_type)
+			 enum rm_hyp_vm_exit how)
 {
-	rm_defer(e, RM_DEFERRED_VM_EXITED, vmid, exit_type);
+	rm_defer(e, RM_DEFERRED_VM_EXITED, vmid,
+		 how == RM_HYP_EXIT_SYSTEM_RESET ? RM_EXIT_TYPE_PLATFORM_RESET :
+						   RM_EXIT_TYPE_PLATFORM_OFF);
 }
 
 void rm_vm_run_deferred(struct rm_engine *e, const struct rm_deferred *d)

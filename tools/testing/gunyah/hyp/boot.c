@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "byteorder.h"
 #include "emu.h"
-#include "rm_wire.h"
 
 #define SZ_2M			0x200000ull
 #define IMAGE_MAGIC		0x644d5241u	/* "ARM\x64" */

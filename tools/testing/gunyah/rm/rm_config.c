@@ -31,61 +31,84 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fdt_read.h"
+#include <libfdt.h>
+
 #include "rm_internal.h"
 
 /* dtb_parser.c DEFAULT_ADDR_CELLS, DEFAULT_SIZE_CELLS */
 #define RM_DT_ADDR_CELLS	2u
 #define RM_DT_SIZE_CELLS	1u
-/* The emulator's bound on config DT nodes (the real RM has none). */
+/* The emulator's bounds on config DT nodes and depth (the real RM has none). */
 #define RM_DT_MAX_NODES		1024u
+#define RM_DT_MAX_DEPTH		16
 /* config/platform/qemu.conf PLATFORM_SVM_IPA_BASE: the default base */
 #define RM_SVM_IPA_BASE		0x28800000ull
 #define RM_MEM_BASE_ALIGN	(2ull << 20)
 /* platform/qemu/src/vm_dt.c platform_parse_gic(): GICR frames */
 #define RM_GICR_STRIDE_ALIGN	0x10000ull
 
+/* A node of the config DT, in the order libfdt's fdt_next_node() visits. */
 struct rm_dt_node {
-	const char *name;
-	uint32_t props;
-	int depth;
+	const char *name;	/* with its unit address; "" for the root */
+	int offset;		/* libfdt's node offset */
+	int depth;		/* the root is 0 */
 	int parent;
 };
 
 struct rm_dt {
-	struct fdtr f;
+	const void *fdt;
 	unsigned int nr;
-	int last[FDTR_MAX_DEPTH + 1];	/* latest node seen at each depth */
+	int last[RM_DT_MAX_DEPTH + 1];	/* latest node seen at each depth */
 	struct rm_dt_node node[RM_DT_MAX_NODES];
 };
 
-static int rm_dt_collect(void *arg, const struct fdtr_node *n)
+/*
+ * Check the whole blob with fdt_check_full() (every offset and length in
+ * it, so that no later libfdt call reads outside it), then list its nodes
+ * depth first; 0, or -EINVAL for a malformed blob, -E2BIG beyond the
+ * emulator's bounds.
+ */
+static int rm_dt_collect(struct rm_dt *dt, const void *blob, size_t len)
 {
-	struct rm_dt *dt = arg;
-	struct rm_dt_node *node;
+	int offset, depth = 0;
 
-	if (dt->nr == RM_DT_MAX_NODES || n->depth > FDTR_MAX_DEPTH)
-		return -E2BIG;
-	node = &dt->node[dt->nr];
-	node->name = n->name;
-	node->props = n->props;
-	node->depth = n->depth;
-	node->parent = n->depth ? dt->last[n->depth - 1] : -1;
-	dt->last[n->depth] = (int)dt->nr++;
-	return 0;
+	if (!blob || len > INT32_MAX || fdt_check_full(blob, len))
+		return -EINVAL;
+	dt->fdt = blob;
+	/* fdt_next_node() ends with depth -1, past the root's end */
+	for (offset = 0; offset >= 0 && depth >= 0;
+	     offset = fdt_next_node(blob, offset, &depth)) {
+		struct rm_dt_node *node;
+
+		if (dt->nr == RM_DT_MAX_NODES || depth > RM_DT_MAX_DEPTH)
+			return -E2BIG;
+		node = &dt->node[dt->nr];
+		node->name = fdt_get_name(blob, offset, NULL);
+		if (!node->name)
+			return -EINVAL;
+		node->offset = offset;
+		node->depth = depth;
+		node->parent = depth ? dt->last[depth - 1] : -1;
+		dt->last[depth] = (int)dt->nr++;
+	}
+	return offset >= 0 || offset == -FDT_ERR_NOTFOUND ? 0 : -EINVAL;
 }
 
 static int rm_dt_prop(const struct rm_dt *dt, int i, const char *name,
 		      const uint8_t **v, uint32_t *len)
 {
-	return fdtr_node_getprop(&dt->f, dt->node[i].props, name,
-				 (const void **)v, len);
+	int plen;
+
+	*v = fdt_getprop(dt->fdt, dt->node[i].offset, name, &plen);
+	if (!*v)
+		return plen == -FDT_ERR_NOTFOUND ? -ENOENT : -EINVAL;
+	*len = (uint32_t)plen;
+	return 0;
 }
 
 static uint32_t be32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
+	return fdt32_ld((const fdt32_t *)p);
 }
 
 static uint64_t rm_dt_read_num(const uint8_t *v, unsigned int cells)
@@ -142,20 +165,10 @@ static bool rm_dt_has_string(const struct rm_dt *dt, int i, const char *name,
 			     const char *str)
 {
 	const uint8_t *v;
-	uint32_t len, pos = 0;
+	uint32_t len;
 
-	if (rm_dt_prop(dt, i, name, &v, &len))
-		return false;
-	while (pos < len) {
-		const uint8_t *nul = memchr(v + pos, 0, len - pos);
-
-		if (!nul)
-			return false;
-		if (!strcmp((const char *)v + pos, str))
-			return true;
-		pos = (uint32_t)(nul - v) + 1;
-	}
-	return false;
+	return !rm_dt_prop(dt, i, name, &v, &len) &&
+	       fdt_stringlist_contains((const char *)v, (int)len, str);
 }
 
 /* libfdt fdt_stringlist_get(.., 0, ..): the first string, or NULL. */
@@ -438,7 +451,7 @@ static bool rm_parse_gic(const struct rm_dt *dt, uint32_t phandle,
 			 struct rm_vm_dt_config *cfg)
 {
 	unsigned int ac = RM_DT_ADDR_CELLS, sc = RM_DT_SIZE_CELLS, i;
-	int gic = -1, chain[FDTR_MAX_DEPTH + 1], depth = 0, n;
+	int gic = -1, chain[RM_DT_MAX_DEPTH + 1], depth = 0, n;
 	const uint8_t *reg;
 	uint32_t len, val;
 	uint64_t stride;
@@ -519,7 +532,7 @@ static int rm_dt_visit(const struct rm_dt *dt, int i, unsigned int ac,
 uint32_t rm_vm_config_parse(const void *blob, size_t len,
 			    struct rm_vm_dt_config *cfg)
 {
-	unsigned int ac[FDTR_MAX_DEPTH + 1], sc[FDTR_MAX_DEPTH + 1];
+	unsigned int ac[RM_DT_MAX_DEPTH + 1], sc[RM_DT_MAX_DEPTH + 1];
 	uint32_t err = RM_OK;
 	struct rm_dt *dt;
 	int i, prev = -1;
@@ -529,8 +542,7 @@ uint32_t rm_vm_config_parse(const void *blob, size_t len,
 	dt = calloc(1, sizeof(*dt));
 	if (!dt)
 		return RM_ERROR_NOMEM;
-	if (fdtr_open(&dt->f, blob, len) ||
-	    fdtr_visit_nodes(&dt->f, rm_dt_collect, dt)) {
+	if (rm_dt_collect(dt, blob, len)) {
 		err = RM_ERROR_MEM_INVALID;
 		goto out;
 	}

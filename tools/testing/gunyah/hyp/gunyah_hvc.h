@@ -23,7 +23,7 @@
 #include "doorbell.h"
 #include "kernel_compat.h"
 #include "msgq.h"
-#include "rm_engine.h"
+#include "rm_hyp.h"
 
 /* SMCCC function IDs: fast (bit 31), owner 6 = vendor hypervisor */
 #define GH_SMCCC_FAST		BIT(31)
@@ -124,8 +124,8 @@ struct gh_guest_ops {
 	 * Run vCPU @index of VM @vmid from the calling vCPU until the host
 	 * must see something: vcpu_run's resume_data_0..2 in @resume, its
 	 * vcpu_state and state_data_0..2 in @out.  Returns a Gunyah error.
-	 * Sets *@exit_type (RM_EXIT_TYPE_*) when the guest has just stopped
-	 * itself, and leaves it at UINT32_MAX otherwise.  Called with the
+	 * Sets *@exit_type (enum rm_hyp_vm_exit) when the guest has just
+	 * stopped itself, and leaves it at UINT32_MAX otherwise.  Called with the
 	 * hypercall lock held; it may drop and retake it while the guest
 	 * runs.
 	 */
@@ -141,17 +141,88 @@ struct gh_guest_ops {
 			      enum gh_virq_action action);
 };
 
+/*
+ * The Resource Manager as the hypervisor reaches it: the RM's end of the
+ * primary VM's two message queues, and the event that tells the RM a VM's
+ * guest stopped itself.  The program that runs the RM sets these.
+ */
+struct gh_rm_link {
+	void *ctx;
+	/* How many packets the RM has queued for VM @vmid. */
+	size_t (*pending)(void *ctx, uint16_t vmid);
+	/* Take the oldest into @buf (MSGQ_MSG_SIZE bytes); its length. */
+	size_t (*next_packet)(void *ctx, uint16_t vmid, uint8_t *buf);
+	/* VM @vmid sent the RM a packet. */
+	void (*receive)(void *ctx, uint16_t vmid, const void *packet,
+			size_t len);
+	/* VM @vmid's guest stopped itself (enum rm_hyp_vm_exit). */
+	void (*vm_exited)(void *ctx, uint16_t vmid, enum rm_hyp_vm_exit how);
+};
+
+/*
+ * A doorbell object the RM made (rm_hyp_ops.vdevices_create): the RM's
+ * description of it, and its flags and masks.
+ */
+struct gh_vdoorbell {
+	uint32_t capid;		/* 0: the owner holds no capability */
+	uint32_t label;		/* the RM's, for tracing */
+	uint32_t virq;		/* GIC INTID in the VM */
+	bool owner_can_receive;
+	struct gh_doorbell state;
+};
+
+/* VMIDs are 8 bits on the QEMU platform (the RM's, include/rm_types.h). */
+#define GH_MAX_VMID	0xffu
+
+/* The vCPU and doorbell objects of one VM, from INIT to RESET. */
+struct gh_vm_objects {
+	unsigned int nr_vcpus;	/* 0: the VM has none */
+	uint32_t vcpu_capids[RM_MAX_VCPUS];
+	unsigned int nr_doorbells;
+	struct gh_vdoorbell *doorbells;
+};
+
 struct gh_hyp {
 	struct msgq to_rm;	/* primary VM -> RM (TX from the VM's view) */
 	struct msgq from_rm;	/* RM -> primary VM */
-	struct rm_engine *rm;
+	struct gh_rm_link rm;
 	struct counters *counters;
 	struct gh_guest_ops ops;
+	/* The primary's capabilities to its VMs' objects, by VMID. */
+	struct gh_vm_objects vms[GH_MAX_VMID + 1];
 	bool trace;	/* log every call and its results to stderr */
 };
 
-void gh_hyp_init(struct gh_hyp *h, struct rm_engine *rm,
+void gh_hyp_init(struct gh_hyp *h, const struct gh_rm_link *rm,
 		 struct counters *counters, const struct gh_guest_ops *ops);
+/* Free every object the RM made. */
+void gh_hyp_fini(struct gh_hyp *h);
+
+/*
+ * rm_hyp_ops.vdevices_create and .vdevices_destroy: VM @vmid's vCPU and
+ * doorbell objects, every doorbell with no flags and all enabled
+ * (doorbell_handle_object_create_doorbell()).  0 or -errno.
+ */
+int gh_hyp_vdevices_create(struct gh_hyp *h, uint16_t vmid,
+			   unsigned int nr_vcpus, const uint32_t *vcpu_capids,
+			   unsigned int nr_doorbells,
+			   const struct rm_doorbell *doorbells);
+void gh_hyp_vdevices_destroy(struct gh_hyp *h, uint16_t vmid);
+/*
+ * The VM whose vCPU capability is @capid, or 0 if there is none; the
+ * vCPU's index (its cpu node's place in /cpus) in *@index unless NULL.
+ */
+uint16_t gh_hyp_vcpu_cap(struct gh_hyp *h, uint64_t capid,
+			 unsigned int *index);
+/*
+ * The doorbell whose owner capability is @capid, with its VM in *@vmid;
+ * NULL if there is none.  Valid until the VM is reset.
+ */
+struct gh_vdoorbell *gh_hyp_doorbell_cap(struct gh_hyp *h, uint64_t capid,
+					 uint16_t *vmid);
+/* The doorbell of VM @vmid bound to INTID @virq, or NULL. */
+struct gh_vdoorbell *gh_hyp_doorbell_virq(struct gh_hyp *h, uint16_t vmid,
+					  uint32_t virq);
 /*
  * Serve one SMCCC call.  @regs holds x0..x7 on entry (x0 = function ID)
  * and the results on return.

@@ -34,7 +34,7 @@ struct rm_vm *rm_vm_lookup(struct rm_engine *e, uint32_t vmid)
 }
 
 struct rm_engine *rm_engine_create(const struct rm_engine_config *config,
-				   const struct rm_engine_ops *ops,
+				   const struct rm_hyp_ops *ops,
 				   struct counters *counters)
 {
 	struct rm_engine *e = calloc(1, sizeof(*e));

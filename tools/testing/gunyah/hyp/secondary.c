@@ -295,7 +295,7 @@ static uint64_t secondary_vcpu_entries(struct secondary_vcpu *v)
 
 /*
  * vCPU @index, as the hypervisor makes it for the RM: its MPIDR from the
- * vGIC's linear mapping (rm_engine_vcpu_mpidr()), which KVM's PSCI CPU_ON
+ * vGIC's linear mapping (rm_hyp_vcpu_mpidr()), which KVM's PSCI CPU_ON
  * and vGIC redistributors go by; a boot vCPU starts at PC = base +
  * image_offset with X0 = base + dt_offset (vm_firmware.c), the others
  * wait powered off for a CPU_ON.
@@ -329,7 +329,7 @@ static int secondary_create_vcpu(struct secondary *sec, unsigned int index,
 		return -errno;
 	secondary_open_stats(v);
 	err = secondary_set_reg(v, SECONDARY_MPIDR_REG,
-				rm_engine_vcpu_mpidr(index));
+				rm_hyp_vcpu_mpidr(index));
 	if (!err) {
 		struct kvm_one_reg reg = { .id = SECONDARY_MPIDR_REG,
 					   .addr = (uintptr_t)&mpidr };
@@ -337,7 +337,7 @@ static int secondary_create_vcpu(struct secondary *sec, unsigned int index,
 		/* Check that KVM took it: CPU_ON finds vCPUs by it. */
 		if (ioctl(v->fd, KVM_GET_ONE_REG, &reg))
 			err = -errno;
-		else if (mpidr != rm_engine_vcpu_mpidr(index))
+		else if (mpidr != rm_hyp_vcpu_mpidr(index))
 			err = -EINVAL;
 	}
 	if (!err && boots)
@@ -462,10 +462,15 @@ static int secondary_bind_doorbells(struct emu *emu, struct secondary *sec,
 			return -errno;
 		sec->nr_doorbells = i + 1;
 	}
-	for (i = 0; i < boot->nr_doorbells; i++)
-		if (boot->doorbells[i].state.asserted)
+	for (i = 0; i < boot->nr_doorbells; i++) {
+		struct gh_vdoorbell *db;
+
+		db = gh_hyp_doorbell_virq(&emu->hyp, sec->vmid,
+					  sec->doorbells[i].virq);
+		if (db && db->state.asserted)
 			secondary_virq_line(emu, sec, sec->doorbells[i].virq,
 					    true);
+	}
 	return 0;
 }
 
@@ -479,7 +484,7 @@ static int secondary_bind_doorbells(struct emu *emu, struct secondary *sec,
  */
 static void secondary_resample(struct emu *emu, struct secondary *sec)
 {
-	struct rm_doorbell *db;
+	struct gh_vdoorbell *db;
 	unsigned int i;
 	uint64_t count;
 
@@ -494,7 +499,7 @@ static void secondary_resample(struct emu *emu, struct secondary *sec)
 		    read(d->resample_fd, &count, sizeof(count)) != sizeof(count))
 			continue;
 		d->raised = false;
-		db = rm_engine_doorbell_virq(emu->rm, sec->vmid, d->virq);
+		db = gh_hyp_doorbell_virq(&emu->hyp, sec->vmid, d->virq);
 		if (db && gh_doorbell_check_pending(&db->state))
 			secondary_virq_line(emu, sec, d->virq, true);
 	}
@@ -574,7 +579,7 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 		const struct rm_guest_region *r = &boot->regions[i];
 
 		region.slot = i;
-		region.flags = r->rights & RM_RIGHTS_W ? 0 : KVM_MEM_READONLY;
+		region.flags = r->rights & RM_HYP_RIGHTS_W ? 0 : KVM_MEM_READONLY;
 		region.guest_phys_addr = r->guest_ipa;
 		region.memory_size = r->size;
 		region.userspace_addr = (uintptr_t)guest_mem_alias(emu,
@@ -762,8 +767,8 @@ secondary_run_once(struct emu *emu, struct secondary *sec,
 		case KVM_EXIT_SYSTEM_EVENT:
 			*exit_type = run->system_event.type ==
 				     KVM_SYSTEM_EVENT_SHUTDOWN ?
-				     RM_EXIT_TYPE_PLATFORM_OFF :
-				     RM_EXIT_TYPE_PLATFORM_RESET;
+				     RM_HYP_EXIT_SYSTEM_OFF :
+				     RM_HYP_EXIT_SYSTEM_RESET;
 			return SECONDARY_EXIT;
 		case KVM_EXIT_INTR:
 			return SECONDARY_PREEMPTED;

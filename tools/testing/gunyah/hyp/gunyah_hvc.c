@@ -12,20 +12,127 @@
  * output has fitted into the RX queue, so a VM that stops reading replies
  * sees its TX queue fill up, as it would with a busy real RM.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gunyah_hvc.h"
 
-void gh_hyp_init(struct gh_hyp *h, struct rm_engine *rm,
+void gh_hyp_init(struct gh_hyp *h, const struct gh_rm_link *rm,
 		 struct counters *counters, const struct gh_guest_ops *ops)
 {
 	memset(h, 0, sizeof(*h));
 	msgq_init(&h->to_rm);
 	msgq_init(&h->from_rm);
-	h->rm = rm;
+	h->rm = *rm;
 	h->counters = counters;
 	h->ops = *ops;
+}
+
+void gh_hyp_fini(struct gh_hyp *h)
+{
+	unsigned int vmid;
+
+	for (vmid = 0; vmid <= GH_MAX_VMID; vmid++)
+		gh_hyp_vdevices_destroy(h, (uint16_t)vmid);
+}
+
+int gh_hyp_vdevices_create(struct gh_hyp *h, uint16_t vmid,
+			   unsigned int nr_vcpus, const uint32_t *vcpu_capids,
+			   unsigned int nr_doorbells,
+			   const struct rm_doorbell *doorbells)
+{
+	struct gh_vm_objects *vm;
+	unsigned int i;
+
+	if (vmid > GH_MAX_VMID || !nr_vcpus || nr_vcpus > RM_MAX_VCPUS ||
+	    nr_doorbells > RM_MAX_DOORBELLS)
+		return -EINVAL;
+	gh_hyp_vdevices_destroy(h, vmid);
+	vm = &h->vms[vmid];
+	if (nr_doorbells) {
+		vm->doorbells = calloc(nr_doorbells, sizeof(*vm->doorbells));
+		if (!vm->doorbells)
+			return -ENOMEM;
+	}
+	for (i = 0; i < nr_doorbells; i++) {
+		struct gh_vdoorbell *db = &vm->doorbells[i];
+
+		db->capid = doorbells[i].capid;
+		db->label = doorbells[i].label;
+		db->virq = doorbells[i].virq;
+		db->owner_can_receive = doorbells[i].owner_can_receive;
+		gh_doorbell_init(&db->state);
+	}
+	vm->nr_doorbells = nr_doorbells;
+	memcpy(vm->vcpu_capids, vcpu_capids, nr_vcpus * sizeof(*vcpu_capids));
+	vm->nr_vcpus = nr_vcpus;
+	return 0;
+}
+
+void gh_hyp_vdevices_destroy(struct gh_hyp *h, uint16_t vmid)
+{
+	struct gh_vm_objects *vm;
+
+	if (vmid > GH_MAX_VMID)
+		return;
+	vm = &h->vms[vmid];
+	free(vm->doorbells);
+	memset(vm, 0, sizeof(*vm));
+}
+
+uint16_t gh_hyp_vcpu_cap(struct gh_hyp *h, uint64_t capid,
+			 unsigned int *index)
+{
+	unsigned int vmid, i;
+
+	for (vmid = 0; vmid <= GH_MAX_VMID; vmid++) {
+		const struct gh_vm_objects *vm = &h->vms[vmid];
+
+		for (i = 0; i < vm->nr_vcpus; i++) {
+			if (vm->vcpu_capids[i] != capid)
+				continue;
+			if (index)
+				*index = i;
+			return (uint16_t)vmid;
+		}
+	}
+	return 0;
+}
+
+struct gh_vdoorbell *gh_hyp_doorbell_cap(struct gh_hyp *h, uint64_t capid,
+					 uint16_t *vmid)
+{
+	unsigned int id, i;
+
+	for (id = 0; id <= GH_MAX_VMID; id++) {
+		struct gh_vm_objects *vm = &h->vms[id];
+
+		for (i = 0; i < vm->nr_doorbells; i++) {
+			if (vm->doorbells[i].capid &&
+			    vm->doorbells[i].capid == capid) {
+				*vmid = (uint16_t)id;
+				return &vm->doorbells[i];
+			}
+		}
+	}
+	return NULL;
+}
+
+struct gh_vdoorbell *gh_hyp_doorbell_virq(struct gh_hyp *h, uint16_t vmid,
+					  uint32_t virq)
+{
+	struct gh_vm_objects *vm;
+	unsigned int i;
+
+	if (vmid > GH_MAX_VMID)
+		return NULL;
+	vm = &h->vms[vmid];
+	for (i = 0; i < vm->nr_doorbells; i++)
+		if (vm->doorbells[i].virq == virq)
+			return &vm->doorbells[i];
+	return NULL;
 }
 
 static void gh_raise(struct gh_hyp *h, enum gh_irq irq)
@@ -38,7 +145,7 @@ static void gh_raise(struct gh_hyp *h, enum gh_irq irq)
 
 void gh_hyp_pump(struct gh_hyp *h)
 {
-	uint8_t pkt[RM_MSG_SIZE];
+	uint8_t pkt[MSGQ_MSG_SIZE];
 	bool progress = true;
 	const uint8_t *msg;
 	size_t len;
@@ -46,15 +153,16 @@ void gh_hyp_pump(struct gh_hyp *h)
 	while (progress) {
 		progress = false;
 		while (!msgq_full(&h->from_rm) &&
-		       rm_engine_pending_packets(h->rm, VMID_HLOS)) {
-			len = rm_engine_next_packet(h->rm, VMID_HLOS, pkt);
+		       h->rm.pending(h->rm.ctx, RM_HYP_VMID_PRIMARY)) {
+			len = h->rm.next_packet(h->rm.ctx, RM_HYP_VMID_PRIMARY,
+						pkt);
 			msgq_push(&h->from_rm, pkt, len);
 			if (h->from_rm.count == 1)
 				gh_raise(h, GH_IRQ_RM_RX);
 			progress = true;
 		}
 		if (h->to_rm.count &&
-		    !rm_engine_pending_packets(h->rm, VMID_HLOS)) {
+		    !h->rm.pending(h->rm.ctx, RM_HYP_VMID_PRIMARY)) {
 			bool was_full = msgq_full(&h->to_rm);
 
 			msg = msgq_peek(&h->to_rm, &len);
@@ -62,7 +170,7 @@ void gh_hyp_pump(struct gh_hyp *h)
 			msgq_drop(&h->to_rm);
 			if (was_full)
 				gh_raise(h, GH_IRQ_RM_TX);
-			rm_engine_receive(h->rm, VMID_HLOS, pkt, len);
+			h->rm.receive(h->rm.ctx, RM_HYP_VMID_PRIMARY, pkt, len);
 			progress = true;
 		}
 	}
@@ -142,16 +250,16 @@ out:
  * type; a doorbell without the right asked for (receive without
  * source-can-clear) is INSUFFICIENT_RIGHTS.
  */
-static struct rm_doorbell *gh_doorbell_lookup(struct gh_hyp *h, uint64_t cap,
-					      bool receive, uint16_t *vmid,
-					      uint64_t *err)
+static struct gh_vdoorbell *gh_doorbell_lookup(struct gh_hyp *h, uint64_t cap,
+					       bool receive, uint16_t *vmid,
+					       uint64_t *err)
 {
-	struct rm_doorbell *db = rm_engine_doorbell_cap(h->rm, cap, vmid);
+	struct gh_vdoorbell *db = gh_hyp_doorbell_cap(h, cap, vmid);
 
 	*err = GH_OK;
 	if (!db) {
 		if (cap == GH_RM_TX_CAPID || cap == GH_RM_RX_CAPID ||
-		    rm_engine_vcpu_cap_vm(h->rm, cap, NULL))
+		    gh_hyp_vcpu_cap(h, cap, NULL))
 			*err = GH_ERROR_CSPACE_WRONG_OBJECT_TYPE;
 		else
 			*err = GH_ERROR_CSPACE_CAP_NULL;
@@ -176,7 +284,7 @@ static void gh_doorbell_call(struct gh_hyp *h, unsigned int number,
 {
 	enum gh_virq_action action = GH_VIRQ_NONE;
 	bool receive = number != GH_HVC_DOORBELL_SEND;
-	struct rm_doorbell *db;
+	struct gh_vdoorbell *db;
 	uint64_t err, old = 0;
 	uint16_t vmid = 0;
 
@@ -229,11 +337,11 @@ static void gh_vcpu_run(struct gh_hyp *h, void *vcpu, uint64_t regs[8])
 		err = GH_ERROR_ARGUMENT_INVALID;
 		goto out;
 	}
-	vmid = rm_engine_vcpu_cap_vm(h->rm, cap, &index);
+	vmid = gh_hyp_vcpu_cap(h, cap, &index);
 	if (!vmid) {
 		/* cspace_lookup_thread(): a queue or doorbell cap is not one */
 		err = (cap == GH_RM_TX_CAPID || cap == GH_RM_RX_CAPID ||
-		       rm_engine_doorbell_cap(h->rm, cap, &vmid)) ?
+		       gh_hyp_doorbell_cap(h, cap, &vmid)) ?
 		      GH_ERROR_CSPACE_WRONG_OBJECT_TYPE :
 		      GH_ERROR_CSPACE_CAP_NULL;
 		goto out;
@@ -246,7 +354,9 @@ static void gh_vcpu_run(struct gh_hyp *h, void *vcpu, uint64_t regs[8])
 			      &exit_type);
 	if (exit_type != UINT32_MAX) {
 		/* The RM hears of the exit and tells the VM's owner. */
-		rm_engine_vm_exited(h->rm, vmid, (uint16_t)exit_type);
+		if (h->rm.vm_exited)
+			h->rm.vm_exited(h->rm.ctx, vmid,
+					(enum rm_hyp_vm_exit)exit_type);
 		gh_hyp_pump(h);
 	}
 out:

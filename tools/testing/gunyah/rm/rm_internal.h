@@ -213,7 +213,7 @@ struct rm_deferred {
 
 struct rm_engine {
 	struct rm_engine_config config;
-	struct rm_engine_ops ops;
+	struct rm_hyp_ops ops;
 	struct counters *counters;
 	struct rm_vm vms[RM_MAX_VMID];
 	struct rm_parcel *parcels;
