@@ -38,7 +38,7 @@ INITRAMFS_COMPRESS=zstd "$HARNESS_DIR/l1-run.sh" -t 3600 "${files[@]}" -- \
 
 # "bench: NAME VALUE UNIT" lines, by side
 awk '
-	{ sub(/\r$/, "") }
+	{ gsub(/\r/, "") }
 	/^@@bench (native|gunyah)$/ { side = $2; next }
 	/^@@bench end$/ { side = ""; next }
 	side != "" && /^bench: / { v[side, $2] = $3; u[$2] = $4; if (!($2 in seen)) { seen[$2] = 1; order[n++] = $2 } }
