@@ -49,7 +49,8 @@ qemu_payload() {
 		      "$QEMU_GUEST/initrd.cpio.gz:/harness/qemu/initrd.cpio.gz:644"
 		      "$QEMU_GUEST/release:/harness/qemu/release:644"
 		      "$HARNESS_DIR/qemu-bench.sh:/harness/qemu/bench.sh"
-		      "$HARNESS_DIR/qemu-test-lib.sh:/harness/qemu/lib.sh:644")
+		      "$HARNESS_DIR/qemu-test-lib.sh:/harness/qemu/lib.sh:644"
+		      "$TOP/Documentation/virt/kvm/arm/gunyah-domain.xml:/harness/qemu/gunyah-domain.xml:644")
 }
 
 # Our kernel's initramfs: guest-init, the tests it runs in check mode (harness/guest-tests) and
