@@ -33,6 +33,8 @@ L1_DIR=$BUILD/l1
 # Debian's arm64 QEMU, unpacked (harness/qemu-rootfs.sh); the guest it boots in the QEMU tests;
 # our kernel's initramfs with both.
 QEMU_ROOT=$BUILD/qemu-root
+# What qemu-rootfs.sh unpacks there: QEMU and libvirt (libvirtd, its QEMU driver, virsh)
+QEMU_SETS="qemu libvirt"
 QEMU_GUEST=$BUILD/qemu-guest
 GUEST_INITRAMFS_QEMU=$BUILD/initramfs/guest-qemu.cpio.zst
 
@@ -49,15 +51,17 @@ qemu_payload() {
 		      "$QEMU_GUEST/initrd.cpio.gz:/harness/qemu/initrd.cpio.gz:644"
 		      "$QEMU_GUEST/release:/harness/qemu/release:644"
 		      "$HARNESS_DIR/qemu-bench.sh:/harness/qemu/bench.sh"
-		      "$HARNESS_DIR/qemu-test-lib.sh:/harness/qemu/lib.sh:644")
+		      "$HARNESS_DIR/qemu-test-lib.sh:/harness/qemu/lib.sh:644"
+		      "$TOP/Documentation/virt/kvm/arm/gunyah-domain.xml:/harness/qemu/gunyah-domain.xml:644")
 }
 
 # Our kernel's initramfs: guest-init, the tests it runs in check mode (harness/guest-tests) and
 # our VMM and errno table when they have been built (make vmm).
 #   guest_initramfs            build/initramfs/guest.cpio.gz
-#   guest_initramfs qemu       build/initramfs/guest-qemu.cpio.zst: also Debian's QEMU (the tree of
-#                              harness/qemu-rootfs.sh at /), its guest and the qemu-* tests. Only
-#                              the boots that run QEMU take it: it is 35 MB compressed, 105 unpacked.
+#   guest_initramfs qemu       build/initramfs/guest-qemu.cpio.zst: also Debian's QEMU and libvirt
+#                              (the tree of harness/qemu-rootfs.sh at /), its guest and the qemu-*
+#                              tests. Only the boots that run QEMU take it: it is 57 MB
+#                              compressed, 145 unpacked.
 #   guest_initramfs selftests  build/initramfs/guest-selftests.cpio.gz: also the KVM selftests
 #                              (kvm-selftests-build.sh), for our kernel's normal boot alone.
 guest_initramfs() {
@@ -71,7 +75,8 @@ guest_initramfs() {
 	done
 	case ${1:-} in
 	qemu)
-		"$HARNESS_DIR/qemu-rootfs.sh" && qemu_payload || return 1
+		# shellcheck disable=SC2086 # the sets are words
+		"$HARNESS_DIR/qemu-rootfs.sh" $QEMU_SETS && qemu_payload || return 1
 		files+=("${QEMU_PAYLOAD[@]}")
 		trees=(-t "$QEMU_ROOT")
 		out=$GUEST_INITRAMFS_QEMU

@@ -17,7 +17,8 @@ sides=("$@")
 [ ${#sides[@]} -gt 0 ] || sides=(native gunyah)
 EMU=$EMU_OUT/gunyah-emu
 
-stage qemu-rootfs "$HARNESS_DIR/qemu-rootfs.sh" &&
+# shellcheck disable=SC2086 # the sets are words
+stage qemu-rootfs "$HARNESS_DIR/qemu-rootfs.sh" $QEMU_SETS &&
 	stage guest-initramfs-qemu guest_initramfs qemu
 st=$?
 if [ $st -ne 0 ]; then

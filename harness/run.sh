@@ -7,7 +7,9 @@
 #   STACK=gunyah-host  the same without QEMU: our kernel's shell, RUN runs in our kernel
 #   STACK=direct       our kernel straight under QEMU (Linux at EL1, no hypervisor)
 # Quiet: a line per layer as it starts, then only the command's output, or the shell. The whole
-# console is in build/logs/run-STACK.log; V=1 shows it as it comes. VMM=libvirt: not yet.
+# console is in build/logs/run-STACK.log; V=1 shows it as it comes. VMM=libvirt (STACK=gunyah):
+# libvirtd in our kernel starts the guest, the domain of Documentation/virt/kvm/arm/
+# gunyah-domain.xml, and the shell is virsh console's.
 . "$(dirname "$0")/lib.sh"
 
 RUN=${RUN:-}
@@ -19,13 +21,17 @@ if [ -z "$STACK" ]; then
 	[ -f "$TOP/tools/testing/gunyah/Makefile" ] && STACK=gunyah
 fi
 case $VMM in
-qemu) ;;
-libvirt) msg "run: VMM=libvirt: not yet; make run starts the guest with QEMU only, for now"; exit 2 ;;
-*) die "VMM must be qemu (libvirt: not yet)" ;;
+qemu|libvirt) ;;
+*) die "VMM must be qemu or libvirt" ;;
 esac
+LIBVIRT=
+[ "$VMM" = qemu ] || LIBVIRT=1
 case $STACK in
 gunyah) LAST=@@guest WHO=guest ;;
-gunyah-host|direct) LAST=@@harness WHO="our kernel" ;;
+gunyah-host|direct)
+	[ -z "$LIBVIRT" ] || die "VMM=libvirt needs STACK=gunyah, the stack where QEMU boots a guest"
+	LAST=@@harness WHO="our kernel"
+	;;
 *) die "STACK must be gunyah, gunyah-host or direct" ;;
 esac
 T0=$(now)
@@ -72,12 +78,13 @@ console() {
 		case $m in
 		'@@run gunyah-emu'*) layer "Gunyah emulator starting our kernel..." ;;
 		'@@harness qemu '*) layer "our kernel: QEMU -accel kvm booting the guest..." ;;
+		'@@harness libvirt '*) layer "our kernel: libvirtd up, virsh start: QEMU -accel kvm booting the guest..." ;;
 		"$LAST run"*) layer "$WHO: running '$RUN'"; show=run ;;
 		"$LAST shell"*)
-			layer "$WHO: its shell (leave it to power off; Ctrl-A x kills the whole stack)"
+			layer "$WHO: its shell (leave it to power off;${LIBVIRT:+ Ctrl-] leaves virsh console and shuts the guest down;} Ctrl-A x kills the whole stack)"
 			show='tty'
 			;;
-		*"$LAST exit "[0-9]*|"$LAST poweroff"*|'@@harness qemu-exit'*)
+		*"$LAST exit "[0-9]*|"$LAST poweroff"*|'@@harness qemu-exit'*|'@@harness libvirt-exit'*)
 			# A last line with no newline of its own ends where the marker starts.
 			cur=${cur%"$LAST exit "*}
 			[ "$show" != run ] || [ -z "${cur//$'\r'/}" ] || printf '%s\n' "${cur//$'\r'/}"
@@ -117,7 +124,7 @@ boot() {
 		# The initramfs with QEMU is 105 MB unpacked and QEMU's guest has 256 MiB: our kernel
 		# gets 768 MiB, as in make check's QEMU run (qemu-check.sh), and the L1 machine's
 		# initramfs, carrying it, is zstd.
-		cmdline="console=ttyAMA0 panic=-1 kunit.enable=0 harness.guest${RUN:+ harness.guest.run=$run64}${V:+ harness.verbose}"
+		cmdline="console=ttyAMA0 panic=-1 kunit.enable=0 harness.guest${RUN:+ harness.guest.run=$run64}${LIBVIRT:+ harness.guest.vmm=libvirt}${V:+ harness.verbose}"
 		emu="echo @@run gunyah-emu; stty -isig 2>/dev/null; /harness/gunyah-emu --mem 768M --cpus 2 --initrd /harness/guest.cpio --cmdline '$cmdline' /harness/Image"
 		[ -z "$RUN" ] || t=${RUN_TIMEOUT:-1800}
 		INITRAMFS_COMPRESS=zstd "$HARNESS_DIR/l1-run.sh" "${i[@]}" -t "$t" \
