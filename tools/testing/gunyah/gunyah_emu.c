@@ -25,6 +25,7 @@
 
 #include "emu.h"
 #include "rm_engine.h"
+#include "rm_link.h"
 #include "unmapped.h"
 
 /* The two parts agree on these (rm_hyp.h, msgq.h, rm_wire.h). */
@@ -184,28 +185,6 @@ static void emu_vdevices_destroy(void *ctx, uint16_t vmid)
 	struct emu *emu = ctx;
 
 	gh_hyp_vdevices_destroy(&emu->hyp, vmid);
-}
-
-/* gh_rm_link: the RM's end of the message queues, and its exit event. */
-static size_t link_pending(void *ctx, uint16_t vmid)
-{
-	return rm_engine_pending_packets(ctx, vmid);
-}
-
-static size_t link_next_packet(void *ctx, uint16_t vmid, uint8_t *buf)
-{
-	return rm_engine_next_packet(ctx, vmid, buf);
-}
-
-static void link_receive(void *ctx, uint16_t vmid, const void *packet,
-			 size_t len)
-{
-	rm_engine_receive(ctx, vmid, packet, len);
-}
-
-static void link_vm_exited(void *ctx, uint16_t vmid, enum rm_hyp_vm_exit how)
-{
-	rm_engine_vm_exited(ctx, vmid, how);
 }
 
 /*
@@ -654,12 +633,7 @@ int main(int argc, char **argv)
 		.vm_destroy = secondary_destroy,
 		.deferred_queued = rm_deferred_queued,
 	};
-	struct gh_rm_link rm_link = {
-		.pending = link_pending,
-		.next_packet = link_next_packet,
-		.receive = link_receive,
-		.vm_exited = link_vm_exited,
-	};
+	struct gh_rm_link rm_link;
 	struct gh_guest_ops guest_ops = {
 		.ctx = emu,
 		.copy_from_va = guest_copy_from_va,
@@ -694,7 +668,7 @@ int main(int argc, char **argv)
 	the_rm = rm_engine_create(&rm_config, &rm_ops, &emu->counters);
 	if (!the_rm)
 		die("rm_engine_create");
-	rm_link.ctx = the_rm;
+	rm_link_init(&rm_link, the_rm);
 	for (i = 0; i < emu->opts.nr_fail_rules; i++)
 		rm_engine_add_fail_rule(the_rm, emu->opts.fail_rules[i].msg_id,
 					emu->opts.fail_rules[i].nth,

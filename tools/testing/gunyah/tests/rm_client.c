@@ -9,6 +9,7 @@
 #include <libfdt.h>
 
 #include "rm_client.h"
+#include "rm_link.h"
 
 static int fake_unmap(void *ctx, uint64_t ipa, uint64_t size)
 {
@@ -102,27 +103,6 @@ static void hyp_vdevices_destroy(void *ctx, uint16_t vmid)
 	gh_hyp_vdevices_destroy(&t->hyp, vmid);
 }
 
-static size_t link_pending(void *ctx, uint16_t vmid)
-{
-	return rm_engine_pending_packets(ctx, vmid);
-}
-
-static size_t link_next_packet(void *ctx, uint16_t vmid, uint8_t *buf)
-{
-	return rm_engine_next_packet(ctx, vmid, buf);
-}
-
-static void link_receive(void *ctx, uint16_t vmid, const void *packet,
-			 size_t len)
-{
-	rm_engine_receive(ctx, vmid, packet, len);
-}
-
-static void link_vm_exited(void *ctx, uint16_t vmid, enum rm_hyp_vm_exit how)
-{
-	rm_engine_vm_exited(ctx, vmid, how);
-}
-
 void rm_test_init(struct rm_test *t)
 {
 	struct rm_engine_config config = {
@@ -141,19 +121,14 @@ void rm_test_init(struct rm_test *t)
 		.vm_stop = fake_vm_stop,
 		.vm_destroy = fake_vm_destroy,
 	};
-	struct gh_rm_link link = {
-		.pending = link_pending,
-		.next_packet = link_next_packet,
-		.receive = link_receive,
-		.vm_exited = link_vm_exited,
-	};
+	struct gh_rm_link link;
 	struct gh_guest_ops no_guest = { 0 };
 
 	memset(t, 0, sizeof(*t));
 	t->ram = calloc(1, TEST_RAM_SIZE);
 	counters_init(&t->counters);
 	t->rm = rm_engine_create(&config, &ops, &t->counters);
-	link.ctx = t->rm;
+	rm_link_init(&link, t->rm);
 	gh_hyp_init(&t->hyp, &link, &t->counters, &no_guest);
 }
 
