@@ -19,6 +19,12 @@ with open(log, errors='replace', newline='') as f:
     # extra empty line in each, which breaks KTAP. Split on \n alone and drop every \r.
     lines = [line.replace('\r', '') + '\n' for line in f.read().split('\n')]
 
+# Other kernel messages interleave with KUnit's (e.g. "Freeing initrd memory" from the async
+# initramfs unpacking): between a "KTAP version" line and its "# Subtest:" one, the parser takes
+# such a line for a nameless test and numbers every later suite wrong. Keep KTAP lines only.
+KTAP_RE = re.compile(r'^(\[[ 0-9.]+\] )?\s*(KTAP version|TAP version|#|ok |not ok |1\.\.)')
+lines = [line for line in lines if KTAP_RE.match(line)]
+
 # The parser's own readable report goes to stderr (the stage log); results to stdout.
 kunit_printer.stdout._output = sys.stderr
 root = kunit_parser.parse_run_tests(lines)
