@@ -197,7 +197,8 @@ guest_test_results() {
 		77) result SKIP "$1/guest/$name" "$why" ;;
 		*) result FAIL "$1/guest/$name" "${why:-exit status $st}" ;;
 		esac
-	done < <(grep -a '^@@harness test ' "$2" | tr -d '\r')
+	# Only the status's digits: a kernel message may follow on the marker's line
+	done < <(tr -d '\r' <"$2" | grep -aoE '^@@harness test [^ ]+ [0-9]+')
 }
 
 #   kernel_reports PREFIX LOG
