@@ -19,6 +19,7 @@
 
 #include <libfdt.h>
 
+#include "fdt_cells.h"
 #include "guest_dt.h"
 
 #define PHANDLE_GIC		1u
@@ -36,27 +37,12 @@
  * calls without writing, and guest_dt_build() reports that nothing fit.
  */
 
-/* A property of @nr big-endian cells. */
-static int prop_cells(void *fdt, const char *name, const uint32_t *cells,
-		      unsigned int nr)
-{
-	fdt32_t *val;
-	unsigned int i;
-	int err;
-
-	err = fdt_property_placeholder(fdt, name, (int)(nr * sizeof(*val)),
-				       (void **)&val);
-	for (i = 0; !err && i < nr; i++)
-		val[i] = cpu_to_fdt32(cells[i]);
-	return err;
-}
-
 static int reg64(void *fdt, const char *name, uint64_t addr, uint64_t size)
 {
 	uint32_t cells[4] = { (uint32_t)(addr >> 32), (uint32_t)addr,
 			      (uint32_t)(size >> 32), (uint32_t)size };
 
-	return prop_cells(fdt, name, cells, 4);
+	return fdt_prop_cells(fdt, name, cells, 4);
 }
 
 static int build_cpus(void *fdt, const struct guest_dt_info *info)
@@ -114,13 +100,13 @@ static int build_devices(void *fdt, const struct guest_dt_info *info)
 	err |= fdt_property_string(fdt, "compatible", "arm,gic-v3");
 	err |= fdt_property_u32(fdt, "#interrupt-cells", 3);
 	err |= fdt_property(fdt, "interrupt-controller", NULL, 0);
-	err |= prop_cells(fdt, "reg", gic_reg, 8);
+	err |= fdt_prop_cells(fdt, "reg", gic_reg, 8);
 	err |= fdt_property_u32(fdt, "phandle", PHANDLE_GIC);
 	err |= fdt_end_node(fdt);
 
 	err |= fdt_begin_node(fdt, "timer");
 	err |= fdt_property_string(fdt, "compatible", "arm,armv8-timer");
-	err |= prop_cells(fdt, "interrupts", timer_irqs, 12);
+	err |= fdt_prop_cells(fdt, "interrupts", timer_irqs, 12);
 	err |= fdt_property(fdt, "always-on", NULL, 0);
 	err |= fdt_end_node(fdt);
 
@@ -138,8 +124,8 @@ static int build_devices(void *fdt, const struct guest_dt_info *info)
 	err |= fdt_property(fdt, "compatible", uart_compat,
 			    sizeof(uart_compat));
 	err |= reg64(fdt, "reg", GUEST_UART_BASE, 0x1000);
-	err |= prop_cells(fdt, "interrupts", uart_irq, 3);
-	err |= prop_cells(fdt, "clocks", clocks, 2);
+	err |= fdt_prop_cells(fdt, "interrupts", uart_irq, 3);
+	err |= fdt_prop_cells(fdt, "clocks", clocks, 2);
 	err |= fdt_property(fdt, "clock-names", uart_clocks,
 			    sizeof(uart_clocks));
 	err |= fdt_end_node(fdt);
@@ -185,8 +171,8 @@ static int build_rm_rpc(void *fdt, const struct guest_dt_info *info)
 		 (unsigned long long)info->rm_tx_capid);
 	err |= fdt_begin_node(fdt, name);
 	err |= fdt_property(fdt, "compatible", compat, sizeof(compat));
-	err |= prop_cells(fdt, "reg", reg, 4);
-	err |= prop_cells(fdt, "interrupts", irqs, 6);
+	err |= fdt_prop_cells(fdt, "reg", reg, 4);
+	err |= fdt_prop_cells(fdt, "interrupts", irqs, 6);
 	err |= fdt_property_u32(fdt, "qcom,free-irq-start",
 				GUEST_RM_FREE_IRQ_START);
 	err |= fdt_property(fdt, "qcom,is-full-duplex", NULL, 0);

@@ -8,6 +8,7 @@
 
 #include <libfdt.h>
 
+#include "fdt_cells.h"
 #include "rm_client.h"
 #include "rm_link.h"
 
@@ -306,20 +307,6 @@ uint32_t vm_op(struct rm_test *t, uint16_t client, uint32_t msg_id,
  * The writers below return 0 or a negative libfdt error, ORed over their
  * calls: once the buffer is full libfdt refuses every later call.
  */
-static int prop_cells(void *fdt, const char *name, const uint32_t *cells,
-		      unsigned int nr)
-{
-	fdt32_t *val;
-	unsigned int i;
-	int err;
-
-	err = fdt_property_placeholder(fdt, name, (int)(nr * sizeof(*val)),
-				       (void **)&val);
-	for (i = 0; !err && i < nr; i++)
-		val[i] = cpu_to_fdt32(cells[i]);
-	return err;
-}
-
 static int rm_test_doorbell_node(void *fdt, unsigned int i,
 				 const struct rm_test_doorbell *db)
 {
@@ -338,7 +325,7 @@ static int rm_test_doorbell_node(void *fdt, unsigned int i,
 	if (db->label)
 		err |= fdt_property_u32(fdt, "qcom,label", db->label);
 	if (db->nr_irq_cells)
-		err |= prop_cells(fdt, "interrupts", db->irq, db->nr_irq_cells);
+		err |= fdt_prop_cells(fdt, "interrupts", db->irq, db->nr_irq_cells);
 	err |= fdt_end_node(fdt);
 	return err;
 }
@@ -443,7 +430,7 @@ size_t rm_test_build_config(void *buf, size_t size,
 		err |= fdt_property(buf, "interrupt-controller", NULL, 0);
 		err |= fdt_property_u32(buf, "#interrupt-cells", 3);
 		if (!c->gic_no_reg)
-			err |= prop_cells(buf, "reg", gic_reg,
+			err |= fdt_prop_cells(buf, "reg", gic_reg,
 					  ARRAY_SIZE(gic_reg));
 		err |= fdt_property_u32(buf, "phandle", 1);
 		err |= fdt_end_node(buf);
