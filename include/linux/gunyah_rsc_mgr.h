@@ -101,6 +101,7 @@ struct gunyah_rm *gunyah_rm_from_auxdev(struct auxiliary_device *adev);
 struct gunyah_rm *gunyah_rm_get(struct gunyah_rm *rm);
 void gunyah_rm_put(struct gunyah_rm *rm);
 struct device *gunyah_rm_dev(struct gunyah_rm *rm);
+int gunyah_rm_virq_to_irq(struct gunyah_rm *rm, u32 virq);
 
 /* vm_status values (vm_state_t of the RM) */
 enum gunyah_rm_vm_state {

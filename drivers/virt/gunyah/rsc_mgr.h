@@ -71,6 +71,8 @@ struct gunyah_rm_stats {
  * @vm_listeners: struct gunyah_rm_vm_listener, by VMID
  * @parcels: struct gunyah_rm_parcel that have a handle, for notifications
  * @adev: the auxiliary device clients bind to
+ * @irq_parent: the interrupt controller of the RM's DT node, which the RM's
+ *              vIRQs for the host (a vCPU's wakeup vIRQ) belong to
  * @stats: protocol problem counters
  */
 struct gunyah_rm {
@@ -100,6 +102,7 @@ struct gunyah_rm {
 	struct list_head parcels;
 
 	struct auxiliary_device adev;
+	struct fwnode_handle *irq_parent;
 	struct gunyah_rm_stats stats;
 };
 

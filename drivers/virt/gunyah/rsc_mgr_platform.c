@@ -33,7 +33,10 @@
 #include <linux/gunyah.h>
 #include <linux/mod_devicetable.h>
 #include <linux/of.h>
+#include <linux/of_irq.h>
 #include <linux/platform_device.h>
+
+#include <asm/gunyah.h>
 
 #include "rsc_mgr.h"
 
@@ -84,6 +87,35 @@ struct device *gunyah_rm_dev(struct gunyah_rm *rm)
 	return rm->dev;
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_dev);
+
+/**
+ * gunyah_rm_virq_to_irq() - the Linux interrupt of a vIRQ the RM handed out
+ * @rm: the RM that gave it
+ * @virq: its GIC INTID (struct gunyah_rm_hyp_resource.virq)
+ *
+ * The RM gives the host vIRQs that no device tree describes, such as the
+ * wakeup vIRQ of a proxy-scheduled vCPU. They are edge-triggered SPIs of
+ * the interrupt controller the RM's own node uses. The mapping stays when
+ * the user is done: the RM hands the same vIRQs out again to later VMs.
+ *
+ * Return: a Linux interrupt number, or a negative errno.
+ */
+int gunyah_rm_virq_to_irq(struct gunyah_rm *rm, u32 virq)
+{
+	struct irq_fwspec fwspec = { .fwnode = rm->irq_parent };
+	int ret;
+
+	if (!rm->irq_parent)
+		return -ENODEV;
+	ret = arch_gunyah_fill_irq_fwspec(virq, &fwspec);
+	if (ret) {
+		dev_warn(rm->dev, "vIRQ %u is no SPI\n", virq);
+		return ret;
+	}
+	ret = irq_create_fwspec_mapping(&fwspec);
+	return ret ? ret : -EINVAL;
+}
+EXPORT_SYMBOL_GPL(gunyah_rm_virq_to_irq);
 
 static void gunyah_rm_adev_release(struct device *dev)
 {
@@ -144,6 +176,8 @@ static int gunyah_rm_probe(struct platform_device *pdev)
 	ret = gunyah_rm_msgq_setup(rm, pdev, tx_capid, rx_capid);
 	if (ret)
 		return ret;
+	/* Its reference is kept: the RM client is permanent */
+	rm->irq_parent = of_fwnode_handle(of_irq_find_parent(np));
 	platform_set_drvdata(pdev, rm);
 
 	ret = gunyah_rm_add_auxdev(rm);

@@ -19,6 +19,8 @@
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 
+#include <asm/gunyah.h>
+
 #include "rsc_mgr.h"
 
 #define FAKE_RM_MAX_OUT		128
@@ -1276,6 +1278,31 @@ static void oversized_request_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake->send_attempts, 0);
 }
 
+/* A vCPU's wakeup vIRQ is a GIC INTID: SPIs and extended SPIs, edges */
+static void virq_fwspec_encoding(struct kunit *test)
+{
+	static const u32 bad[] = { 0, 15, 31, 1020, 1023, 4095, 5120, U32_MAX };
+	struct fake_rm *fake = test->priv;
+	struct irq_fwspec fwspec = {};
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, arch_gunyah_fill_irq_fwspec(40, &fwspec), 0);
+	KUNIT_EXPECT_EQ(test, fwspec.param_count, 3);
+	KUNIT_EXPECT_EQ(test, fwspec.param[0], GIC_SPI);
+	KUNIT_EXPECT_EQ(test, fwspec.param[1], 8);
+	KUNIT_EXPECT_EQ(test, fwspec.param[2], IRQ_TYPE_EDGE_RISING);
+	KUNIT_ASSERT_EQ(test, arch_gunyah_fill_irq_fwspec(1019, &fwspec), 0);
+	KUNIT_EXPECT_EQ(test, fwspec.param[1], 987);
+	KUNIT_ASSERT_EQ(test, arch_gunyah_fill_irq_fwspec(4100, &fwspec), 0);
+	KUNIT_EXPECT_EQ(test, fwspec.param[0], GIC_ESPI);
+	KUNIT_EXPECT_EQ(test, fwspec.param[1], 4);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, arch_gunyah_fill_irq_fwspec(bad[i], &fwspec),
+				    -EINVAL, "INTID %u", bad[i]);
+	/* An RM with no interrupt controller in its node maps nothing */
+	KUNIT_EXPECT_EQ(test, gunyah_rm_virq_to_irq(&fake->rm, 40), -ENODEV);
+}
+
 static struct kunit_case gunyah_rm_rpc_cases[] = {
 	KUNIT_CASE(get_vmid_ok),
 	KUNIT_CASE(get_vmid_short_reply),
@@ -1314,6 +1341,7 @@ static struct kunit_case gunyah_rm_rpc_cases[] = {
 	KUNIT_CASE(send_full_forever_times_out),
 	KUNIT_CASE(send_error_propagates),
 	KUNIT_CASE(oversized_request_refused),
+	KUNIT_CASE(virq_fwspec_encoding),
 	{}
 };
 
