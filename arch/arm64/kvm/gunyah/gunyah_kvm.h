@@ -116,6 +116,10 @@ struct gunyah_kvm_vcpu {
 	/* The vCPU exited for a VMMIO read; resume with its value */
 	bool mmio_read;
 	u64 resume[3];
+	/* Linux IRQ of the vCPU's wakeup vIRQ; 0: vcpu_run is polled */
+	int wakeup_irq;
+	/* The wakeup vIRQ came since the last vcpu_run began */
+	bool wakeup;
 };
 
 static inline struct gunyah_kvm *to_gunyah_kvm(struct kvm *kvm)
@@ -150,6 +154,11 @@ void gunyah_kvm_vm_leave(struct gunyah_kvm *gvm);
 bool gunyah_kvm_vm_exited(struct gunyah_kvm *gvm);
 bool gunyah_kvm_vm_started(struct gunyah_kvm *gvm);
 void gunyah_kvm_vm_destroy(struct gunyah_kvm *gvm);
+
+/* vcpu.c */
+void gunyah_kvm_vcpu_attach_wakeup(struct gunyah_kvm_vcpu *gv, u32 virq);
+void gunyah_kvm_vcpu_detach_wakeup(struct gunyah_kvm_vcpu *gv);
+void gunyah_kvm_wake_vcpus(struct gunyah_kvm *gvm);
 
 /* mem.c */
 int gunyah_kvm_mem_check_slot(struct gunyah_kvm *gvm,

@@ -117,8 +117,13 @@ void kvm_arch_destroy_vm(struct kvm *kvm)
 {
 	struct gunyah_kvm *gvm = to_gunyah_kvm(kvm);
 
-	kvm_destroy_vcpus(kvm);
+	/*
+	 * The Gunyah VM first: its teardown frees the vCPUs' wakeup vIRQs,
+	 * which the hypervisor asserts as it stops the VM, and stops the
+	 * RM's notifications, which wake the vCPUs.
+	 */
 	gunyah_kvm_vm_destroy(gvm);
+	kvm_destroy_vcpus(kvm);
 	gunyah_kvm_vgic_free(gvm);
 	gunyah_rm_put(gvm->rm);
 }

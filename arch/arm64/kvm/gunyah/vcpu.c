@@ -12,18 +12,28 @@
  *                         the RM's VM_EXITED), and the Gunyah VM is taken
  *                         down before the next start
  *   PSCI system reset  -> KVM_EXIT_SYSTEM_EVENT RESET
- *   powered off (not started yet), blocked, expects wakeup
- *                      -> sleep briefly and ask again
+ *   expects wakeup (WFI), powered off (not started yet, or CPU_OFF)
+ *                      -> halt, as a native vCPU in WFI does, until the
+ *                         vCPU's wakeup vIRQ says it may run again
+ *   blocked            -> the hypervisor's own brief reasons: sleep
+ *                         briefly and ask again
  *   ready              -> the hypervisor ended our slice: run again
  *
- * A signal ends KVM_RUN with -EINTR (KVM_EXIT_INTR) between two calls;
- * one call never keeps the thread long (the hypervisor returns at the end
- * of the caller's time slice).
+ * The hypervisor asserts a vCPU's wakeup vIRQ when the vCPU, not being
+ * run, becomes runnable: an interrupt for it, its timer, a PSCI CPU_ON,
+ * or its VM being killed (vcpu_run.c of the open-source hypervisor). The
+ * RM names the vIRQ in GET_HYP_RESOURCES. The halt is KVM's own
+ * (kvm_vcpu_halt()): halt polling and the halt statistics work as native.
+ *
+ * A signal ends KVM_RUN with -EINTR (KVM_EXIT_INTR) between two calls and
+ * ends a halt; one call never keeps the thread long (the hypervisor
+ * returns at the end of the caller's time slice).
  */
 
 #define pr_fmt(fmt) "kvm-gunyah: " fmt
 
 #include <linux/delay.h>
+#include <linux/interrupt.h>
 #include <linux/kvm_host.h>
 #include <linux/sched/signal.h>
 
@@ -31,7 +41,10 @@
 
 /* vcpu_run_poweroff_flags: the VM has exited for good (vcpu_run.tc) */
 #define GUNYAH_VCPU_POWEROFF_EXITED	BIT(0)
-/* How long a vCPU that cannot run now sleeps before asking again */
+/*
+ * How long a vCPU that cannot run now sleeps before asking again, when it
+ * has no wakeup vIRQ or the hypervisor says "blocked"
+ */
 #define GUNYAH_KVM_IDLE_US		1000
 /* How long the RM may take to say why a VM exited (its calls get 5 s) */
 #define GUNYAH_KVM_EXITED_WAIT		(30 * HZ)
@@ -71,6 +84,8 @@ void kvm_arch_vcpu_postcreate(struct kvm_vcpu *vcpu)
 
 void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 {
+	/* Freed with the Gunyah VM already; never leave a handler behind */
+	gunyah_kvm_vcpu_detach_wakeup(to_gunyah_vcpu(vcpu));
 }
 
 void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
@@ -89,9 +104,17 @@ void kvm_arch_vcpu_unblocking(struct kvm_vcpu *vcpu)
 {
 }
 
+/*
+ * Ends a vCPU's halt (kvm_vcpu_halt()): the wakeup vIRQ came, or the VM
+ * stopped, which the next vcpu_run then reports.
+ */
 int kvm_arch_vcpu_runnable(struct kvm_vcpu *vcpu)
 {
-	return 0;
+	struct gunyah_kvm *gvm = to_gunyah_kvm(vcpu->kvm);
+
+	return READ_ONCE(to_gunyah_vcpu(vcpu)->wakeup) ||
+	       READ_ONCE(gvm->state) != GUNYAH_KVM_VM_RUNNING ||
+	       completion_done(&gvm->exited);
 }
 
 bool kvm_arch_vcpu_in_kernel(struct kvm_vcpu *vcpu)
@@ -158,6 +181,84 @@ int kvm_arch_vcpu_ioctl_set_guest_debug(struct kvm_vcpu *vcpu,
 					struct kvm_guest_debug *dbg)
 {
 	return -EINVAL;
+}
+
+static irqreturn_t gunyah_kvm_wakeup_irq(int irq, void *data)
+{
+	struct gunyah_kvm_vcpu *gv = data;
+
+	WRITE_ONCE(gv->wakeup, true);
+	kvm_vcpu_wake_up(&gv->vcpu);
+	return IRQ_HANDLED;
+}
+
+/**
+ * gunyah_kvm_vcpu_attach_wakeup() - wait for the vCPU on its wakeup vIRQ
+ * @gv: the vCPU, whose capability the RM just gave
+ * @virq: the vIRQ the RM named with it (GET_HYP_RESOURCES)
+ *
+ * Without a usable vIRQ the run loop polls vcpu_run instead: slower to
+ * wake and busier, but correct. The interrupt is shared because an RM may
+ * give one vIRQ to several vCPUs; a wakeup that was not ours only costs a
+ * vcpu_run.
+ */
+void gunyah_kvm_vcpu_attach_wakeup(struct gunyah_kvm_vcpu *gv, u32 virq)
+{
+	struct gunyah_kvm *gvm = to_gunyah_kvm(gv->vcpu.kvm);
+	int irq, ret;
+
+	gv->wakeup_irq = 0;
+	if (!virq || virq == U32_MAX) {
+		pr_warn_once("the RM gives vCPUs no wakeup vIRQ: idle vCPUs poll\n");
+		return;
+	}
+	irq = gunyah_rm_virq_to_irq(gvm->rm, virq);
+	if (irq < 0) {
+		pr_warn_once("no interrupt for wakeup vIRQ %u (%d): idle vCPUs poll\n",
+			     virq, irq);
+		return;
+	}
+	ret = request_irq(irq, gunyah_kvm_wakeup_irq, IRQF_SHARED,
+			  "kvm-gunyah-vcpu", gv);
+	if (ret) {
+		pr_warn_ratelimited("VM %u: cannot take wakeup vIRQ %u of vCPU %u (%d): it polls\n",
+				    gvm->vmid, virq, gv->vcpu.vcpu_idx, ret);
+		return;
+	}
+	gv->wakeup_irq = irq;
+}
+
+/* The VM is down: no vCPU thread waits for its vIRQ any more */
+void gunyah_kvm_vcpu_detach_wakeup(struct gunyah_kvm_vcpu *gv)
+{
+	if (gv->wakeup_irq)
+		free_irq(gv->wakeup_irq, gv);
+	gv->wakeup_irq = 0;
+	gv->wakeup = false;
+}
+
+/* The VM stopped or exited: every halted vCPU asks vcpu_run again */
+void gunyah_kvm_wake_vcpus(struct gunyah_kvm *gvm)
+{
+	struct kvm *kvm = &gvm->kvm;
+	struct kvm_vcpu *vcpu;
+	unsigned long i;
+
+	kvm_for_each_vcpu(i, vcpu, kvm)
+		kvm_vcpu_wake_up(vcpu);
+}
+
+/*
+ * Wait until the vCPU may run: KVM's halt, ended by the wakeup vIRQ, a
+ * signal or the VM's end. Without a vIRQ, sleep @poll_us and ask again.
+ */
+static void gunyah_kvm_vcpu_idle(struct gunyah_kvm_vcpu *gv,
+				 unsigned long poll_us)
+{
+	if (gv->wakeup_irq)
+		kvm_vcpu_halt(&gv->vcpu);
+	else
+		usleep_range(poll_us, 2 * poll_us);
 }
 
 /*
@@ -405,6 +506,13 @@ static int gunyah_kvm_vcpu_run_once(struct gunyah_kvm_vcpu *gv)
 	bool was_off;
 	u64 data;
 
+	/* A wakeup vIRQ from now on answers this call */
+	WRITE_ONCE(gv->wakeup, false);
+	/*
+	 * Visible before the call: the vIRQ's handler may set it again on
+	 * another CPU as soon as the call returns, and must not be undone.
+	 */
+	smp_mb();
 	err = gunyah_hypercall_vcpu_run(gv->capid, gv->resume, &resp);
 	vcpu->stat.gunyah_hypercalls++;
 	memset(gv->resume, 0, sizeof(gv->resume));
@@ -422,7 +530,10 @@ static int gunyah_kvm_vcpu_run_once(struct gunyah_kvm_vcpu *gv)
 	case GUNYAH_VCPU_STATE_READY:
 		return GUNYAH_KVM_RUN_AGAIN;
 	case GUNYAH_VCPU_STATE_EXPECTS_WAKEUP:
+		gunyah_kvm_vcpu_idle(gv, GUNYAH_KVM_IDLE_US / 4);
+		return GUNYAH_KVM_RUN_AGAIN;
 	case GUNYAH_VCPU_STATE_BLOCKED:
+		/* No vIRQ comes: an RCU grace period, a killed vCPU unwinding */
 		usleep_range(GUNYAH_KVM_IDLE_US / 4, GUNYAH_KVM_IDLE_US / 2);
 		return GUNYAH_KVM_RUN_AGAIN;
 	case GUNYAH_VCPU_STATE_POWERED_OFF:
@@ -431,7 +542,7 @@ static int gunyah_kvm_vcpu_run_once(struct gunyah_kvm_vcpu *gv)
 			return gunyah_kvm_powered_off(gv);
 		}
 		/* Not started by the guest's PSCI CPU_ON yet, or off again */
-		usleep_range(GUNYAH_KVM_IDLE_US, 2 * GUNYAH_KVM_IDLE_US);
+		gunyah_kvm_vcpu_idle(gv, GUNYAH_KVM_IDLE_US);
 		return GUNYAH_KVM_RUN_AGAIN;
 	case GUNYAH_VCPU_ADDRSPACE_VMMIO_WRITE:
 		data = resp.state_data[2];

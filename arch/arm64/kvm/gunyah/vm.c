@@ -54,10 +54,12 @@ static void gunyah_kvm_rm_status(struct gunyah_rm_vm_listener *listener,
 	struct gunyah_kvm *gvm = container_of(listener, struct gunyah_kvm,
 					      listener);
 
-	if (status->vm_status == GUNYAH_RM_VM_STATUS_EXITED)
+	if (status->vm_status == GUNYAH_RM_VM_STATUS_EXITED) {
 		complete_all(&gvm->exited);
-	else if (status->vm_status == GUNYAH_RM_VM_STATUS_RESET)
+		gunyah_kvm_wake_vcpus(gvm);
+	} else if (status->vm_status == GUNYAH_RM_VM_STATUS_RESET) {
 		complete_all(&gvm->reset_done);
+	}
 }
 
 static void gunyah_kvm_rm_exited(struct gunyah_rm_vm_listener *listener,
@@ -69,6 +71,7 @@ static void gunyah_kvm_rm_exited(struct gunyah_rm_vm_listener *listener,
 	WRITE_ONCE(gvm->exit_type, exited->exit_type);
 	complete_all(&gvm->exit_reported);
 	complete_all(&gvm->exited);
+	gunyah_kvm_wake_vcpus(gvm);
 }
 
 bool gunyah_kvm_vm_started(struct gunyah_kvm *gvm)
@@ -210,14 +213,14 @@ static int gunyah_kvm_configure(struct gunyah_kvm *gvm)
 	return ret;
 }
 
-/* vCPU capabilities by their label, the vCPU index */
+/* vCPU capabilities and wakeup vIRQs by their label, the vCPU index */
 static int gunyah_kvm_attach_vcpus(struct gunyah_kvm *gvm,
 				   const struct gunyah_rm_hyp_resources *res)
 {
 	struct kvm *kvm = &gvm->kvm;
 	struct kvm_vcpu *vcpu;
 	unsigned long i;
-	u32 j;
+	u32 j, virq;
 
 	kvm_for_each_vcpu(i, vcpu, kvm) {
 		struct gunyah_kvm_vcpu *gv = to_gunyah_vcpu(vcpu);
@@ -226,20 +229,34 @@ static int gunyah_kvm_attach_vcpus(struct gunyah_kvm *gvm,
 		gv->mmio_read = false;
 		gv->was_off = false;
 		memset(gv->resume, 0, sizeof(gv->resume));
+		virq = 0;
 		for (j = 0; j < res->n_entries; j++) {
 			const struct gunyah_rm_hyp_resource *r = &res->entries[j];
 
 			if (r->type == GUNYAH_RESOURCE_TYPE_VCPU &&
-			    r->resource_label == vcpu->vcpu_idx)
+			    r->resource_label == vcpu->vcpu_idx) {
 				gv->capid = r->capid;
+				virq = r->virq;
+			}
 		}
 		if (gv->capid == GUNYAH_CAPID_INVAL) {
 			pr_warn("VM %u: the RM gave no capability for vCPU %lu\n",
 				gvm->vmid, i);
 			return -ENODEV;
 		}
+		gunyah_kvm_vcpu_attach_wakeup(gv, virq);
 	}
 	return 0;
+}
+
+static void gunyah_kvm_detach_vcpus(struct gunyah_kvm *gvm)
+{
+	struct kvm *kvm = &gvm->kvm;
+	struct kvm_vcpu *vcpu;
+	unsigned long i;
+
+	kvm_for_each_vcpu(i, vcpu, kvm)
+		gunyah_kvm_vcpu_detach_wakeup(to_gunyah_vcpu(vcpu));
 }
 
 static int gunyah_kvm_get_resources(struct gunyah_kvm *gvm)
@@ -347,6 +364,7 @@ static int gunyah_kvm_teardown(struct gunyah_kvm *gvm, unsigned long progress)
 			pr_warn("VM %u: RESET failed: %d\n", gvm->vmid, ret);
 		reset = !ret;
 	}
+	gunyah_kvm_detach_vcpus(gvm);
 	gunyah_kvm_irq_detach(gvm);
 	gunyah_kvm_mem_reclaim(gvm);
 	gunyah_kvm_image_release(gvm);
@@ -524,6 +542,7 @@ bool gunyah_kvm_vm_exited(struct gunyah_kvm *gvm)
 	kvm_for_each_vcpu(i, vcpu, kvm)
 		WRITE_ONCE(to_gunyah_vcpu(vcpu)->power_off, true);
 	wake_up_all(&gvm->run_wq);
+	gunyah_kvm_wake_vcpus(gvm);
 	return true;
 }
 
