@@ -615,7 +615,8 @@ int main(int argc, char **argv)
 		"vm_started", "secondary_vcpu_runs", "secondary_vmmio_exits",
 		"secondary_powered_off", "rm_remap_failures", "rm_fatal",
 		"rm_replies_lost", "sgl_entries_large", "parcels_appended",
-		"doorbell_sends",
+		"doorbell_sends", "secondary_vcpu_parks", "secondary_wakeup_virqs",
+		"secondary_park_unexpected_exits",
 	};
 	struct emu *emu = &the_emu;
 	struct rm_engine_config rm_config;
@@ -651,6 +652,8 @@ int main(int argc, char **argv)
 
 	pthread_mutex_init(&emu->lock, NULL);
 	pthread_cond_init(&emu->secondary_idle, NULL);
+	pthread_cond_init(&emu->park_cond, NULL);
+	pthread_cond_init(&emu->watch_cond, NULL);
 	pthread_condattr_init(&cattr);
 	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
 	pthread_cond_init(&deferred_cond, &cattr);
@@ -737,7 +740,8 @@ int main(int argc, char **argv)
 	    pthread_create(&thread, NULL, stdin_thread, emu) ||
 	    pthread_create(&thread, NULL, rm_deferred_thread, emu) ||
 	    (emu->opts.timeout &&
-	     pthread_create(&thread, NULL, timeout_thread, emu)))
+	     pthread_create(&thread, NULL, timeout_thread, emu)) ||
+	    idle_watch_start(emu))
 		die("pthread_create");
 	for (i = 0; i < emu->opts.nr_cpus; i++)
 		if (pthread_create(&emu->vcpus[i].thread, NULL, vcpu_thread,

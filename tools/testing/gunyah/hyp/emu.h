@@ -10,6 +10,7 @@
 #define GUNYAH_EMU_EMU_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
@@ -24,6 +25,7 @@
 #include "rm_hyp.h"
 
 struct emu;
+struct secondary;
 
 struct vcpu {
 	struct emu *emu;
@@ -43,8 +45,17 @@ struct vcpu {
 #define EMU_MAX_SECONDARIES	64u
 #define EMU_MAX_SECONDARY_SLOTS	4096
 
-/* A vCPU of a secondary VM, run by vcpu_run on its capability. */
+/*
+ * A vCPU of a secondary VM, run by vcpu_run on its capability.
+ *
+ * A vCPU that waits in WFI is "parked" (idle.c): suspended, it sits in
+ * KVM_RUN on a thread of its own, which KVM blocks as in WFI; vcpu_run
+ * says "expects wakeup" until KVM wakes it, which raises its wakeup vIRQ
+ * in the primary VM.
+ */
 struct secondary_vcpu {
+	struct secondary *sec;
+	unsigned int index;
 	int fd;
 	struct kvm_run *run;
 	bool running;		/* a primary vCPU thread is in vcpu_run on it */
@@ -52,9 +63,28 @@ struct secondary_vcpu {
 	bool in_kvm_run;	/* and in KVM_RUN */
 	bool mmio_read;		/* a vmmio_read awaits its value */
 	uint64_t returns;	/* KVM_RUNs that came back */
-	/* KVM's statistics: "exits" counts the times it entered the guest */
+	uint32_t wakeup_virq;	/* INTID of its wakeup vIRQ in the primary */
+	/*
+	 * KVM's statistics: "exits" counts the times it entered the guest,
+	 * "blocking" is 1 while KVM blocks it in WFI.
+	 */
 	int stats_fd;
 	uint64_t exits_off;
+	uint64_t blocking_off;
+	/* The watcher saw it blocked with @idle_exits exits, and kicked it */
+	bool idle_kick;
+	uint64_t idle_exits;
+	/* Parked: "expects wakeup"; the park thread runs it while @park_run */
+	bool parked;
+	bool park_request;
+	bool park_run;
+	bool park_quit;
+	bool park_thread_made;
+	pthread_t park_thread;
+	/* The park thread's KVM_RUN ended with an exit to report first */
+	bool pending_exit;
+	/* vcpu_run said powered off: a CPU_ON raises its wakeup vIRQ */
+	bool off_waiting;
 };
 
 /*
@@ -72,6 +102,7 @@ struct secondary_doorbell {
 
 /* A secondary VM: a sibling KVM VM, its vCPUs run by vcpu_run. */
 struct secondary {
+	struct emu *emu;
 	bool used;
 	uint16_t vmid;
 	int vm_fd;
@@ -130,6 +161,10 @@ struct emu {
 	struct secondary secondaries[EMU_MAX_SECONDARIES];
 	/* Signalled when a secondary vCPU stops running. */
 	pthread_cond_t secondary_idle;
+	/* Park threads wait here for work (idle.c) */
+	pthread_cond_t park_cond;
+	/* The idle watcher waits here while no secondary vCPU runs */
+	pthread_cond_t watch_cond;
 };
 
 /* guest_mem.c */
@@ -153,6 +188,10 @@ void *vcpu_thread(void *arg);
 void emu_set_spi(struct emu *emu, unsigned int spi, bool level);
 
 /* secondary.c */
+#define SECONDARY_KICK_SIGNAL	SIGUSR2
+void kick_attach(struct kvm_run *run);
+uint64_t secondary_vcpu_stat(struct secondary_vcpu *v, uint64_t off);
+bool secondary_vcpu_off(struct secondary_vcpu *v);
 int secondary_start(void *ctx, const struct rm_vm_boot *boot);
 void secondary_stop(void *ctx, uint16_t vmid);
 void secondary_destroy(void *ctx, uint16_t vmid);
@@ -163,6 +202,15 @@ void secondary_doorbell_virq(void *ctx, uint16_t vmid, uint32_t virq,
 uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 			    unsigned int index, const uint64_t resume[3],
 			    uint64_t out[4], uint32_t *exit_type);
+
+/* idle.c */
+int idle_watch_start(struct emu *emu);
+void idle_note_run(struct emu *emu);
+bool idle_park(struct emu *emu, struct secondary_vcpu *v);
+void idle_unpark(struct secondary *sec, bool quit);
+bool idle_parking(const struct secondary *sec);
+void idle_wake(struct emu *emu, struct secondary_vcpu *v);
+void idle_check_off(struct emu *emu, struct secondary *sec);
 
 /* boot.c */
 int boot_load(struct emu *emu, uint64_t *entry, uint64_t *dtb);

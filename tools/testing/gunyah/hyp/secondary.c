@@ -36,7 +36,6 @@
 #define SECONDARY_MPIDR_REG	ARM64_SYS_REG(3, 0, 0, 0, 5)
 /* The QEMU platform's VMMIO range of a secondary VM */
 #define SECONDARY_VMMIO_END	BIT_ULL(30)
-#define SECONDARY_KICK_SIGNAL	SIGUSR2
 /* Longer slices for a guest KVM could not even enter in time: at most */
 #define SECONDARY_ENTRY_RETRIES	8
 /* The RM's VM info area (src/vm_creation/vm_creation_pv_time.c) */
@@ -141,6 +140,17 @@ static bool kick_rearm(struct kvm_run *run, uint64_t ns)
 	return !timer_settime(kick_timer, 0, &its, NULL);
 }
 
+/*
+ * A kick of this thread ends KVM_RUN of @run, whether entered yet or not;
+ * NULL: it ends nothing.  For a thread that runs a vCPU without a slice
+ * (idle.c's park threads).
+ */
+void kick_attach(struct kvm_run *run)
+{
+	pthread_once(&kick_once, kick_install);
+	kick_run = run;
+}
+
 static void kick_disarm(struct kvm_run *run)
 {
 	struct itimerspec its = { 0 };
@@ -243,10 +253,11 @@ static int secondary_make_vgic(struct secondary *sec,
 }
 
 /*
- * Find the vCPU statistic "exits" (KVM_GET_STATS_FD, "KVM binary
- * statistics" in Documentation/virt/kvm/api.rst), which KVM counts up
- * each time it has entered the guest and come back.  Without it (an old
- * KVM) @v->stats_fd stays -1.
+ * Find the vCPU statistics "exits", which KVM counts up each time it has
+ * entered the guest and come back, and "blocking", 1 while KVM blocks the
+ * vCPU in WFI (KVM_GET_STATS_FD, "KVM binary statistics" in
+ * Documentation/virt/kvm/api.rst).  Without "exits" (an old KVM)
+ * @v->stats_fd stays -1; without "blocking", idle vCPUs are not parked.
  */
 static void secondary_open_stats(struct secondary_vcpu *v)
 {
@@ -268,12 +279,18 @@ static void secondary_open_stats(struct secondary_vcpu *v)
 		goto out;
 	for (i = 0; i < h.num_desc; i++) {
 		d = (struct kvm_stats_desc *)(descs + i * size);
-		if (d->size == 1 && !strncmp(d->name, "exits", h.name_size)) {
+		if (d->size != 1)
+			continue;
+		if (!strncmp(d->name, "exits", h.name_size))
 			v->exits_off = h.data_offset + d->offset;
-			v->stats_fd = fd;
-			fd = -1;
-			break;
-		}
+		else if (!strncmp(d->name, "blocking", h.name_size))
+			v->blocking_off = h.data_offset + d->offset;
+	}
+	if (v->exits_off) {
+		v->stats_fd = fd;
+		fd = -1;
+	} else {
+		v->blocking_off = 0;
 	}
 out:
 	free(descs);
@@ -281,16 +298,21 @@ out:
 		close(fd);
 }
 
-/* Guest entries of vCPU @v so far, or 0 without the statistic. */
-static uint64_t secondary_vcpu_entries(struct secondary_vcpu *v)
+/* The statistic at @off of vCPU @v now, or 0 without statistics. */
+uint64_t secondary_vcpu_stat(struct secondary_vcpu *v, uint64_t off)
 {
 	uint64_t n = 0;
 
-	if (v->stats_fd >= 0 &&
-	    pread(v->stats_fd, &n, sizeof(n), (off_t)v->exits_off) !=
-	    sizeof(n))
+	if (v->stats_fd < 0 || !off ||
+	    pread(v->stats_fd, &n, sizeof(n), (off_t)off) != sizeof(n))
 		n = 0;
 	return n;
+}
+
+/* Guest entries of vCPU @v so far, or 0 without the statistic. */
+static uint64_t secondary_vcpu_entries(struct secondary_vcpu *v)
+{
+	return secondary_vcpu_stat(v, v->exits_off);
 }
 
 /*
@@ -309,6 +331,9 @@ static int secondary_create_vcpu(struct secondary *sec, unsigned int index,
 	uint64_t mpidr = 0;
 	int err;
 
+	v->sec = sec;
+	v->index = index;
+	v->wakeup_virq = boot->vcpu_virqs ? boot->vcpu_virqs[index] : 0;
 	v->fd = ioctl(sec->vm_fd, KVM_CREATE_VCPU, index);
 	if (v->fd < 0)
 		return -errno;
@@ -534,6 +559,7 @@ unsigned int secondary_count(struct emu *emu)
 /* RM START: called with emu->lock held. */
 int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 {
+	struct kvm_enable_cap halt_poll = { .cap = KVM_CAP_HALT_POLL };
 	struct kvm_userspace_memory_region region = { 0 };
 	struct secondary *sec = NULL;
 	struct emu *emu = ctx;
@@ -548,6 +574,7 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 	    secondary_find(emu, boot->vmid))
 		return -ENOSPC;
 	memset(sec, 0, sizeof(*sec));
+	sec->emu = emu;
 	sec->vmid = boot->vmid;
 	sec->vm_fd = -1;
 	sec->gic_fd = -1;
@@ -570,6 +597,12 @@ int secondary_start(void *ctx, const struct rm_vm_boot *boot)
 		err = -errno;
 		goto fail;
 	}
+	/*
+	 * Gunyah does not halt-poll a vCPU in WFI: it blocks it, and its
+	 * vcpu_run returns.  Without polling, KVM's "blocking" says so at
+	 * once (idle.c); an old KVM polls, and idle vCPUs park later.
+	 */
+	ioctl(sec->vm_fd, KVM_ENABLE_CAP, &halt_poll);
 	/*
 	 * Guest memory: each region at its guest IPA, through the alias
 	 * mapping.  Without the write right it is read-only (a write then
@@ -649,18 +682,40 @@ static bool secondary_running(const struct secondary *sec)
 	return false;
 }
 
+/*
+ * The VM's vCPUs are killed (its guest powered off, or RM STOP): those in
+ * vcpu_run come back, parked ones leave their WFI, and every one not being
+ * run, but @self, gets its wakeup vIRQ (vcpu_run_handle_thread_killed()),
+ * so that an owner waiting for it asks vcpu_run again and hears that the
+ * VM exited.  Called with emu->lock held, @sec->exited set.
+ */
+static void secondary_kill(struct emu *emu, struct secondary *sec,
+			   struct secondary_vcpu *self)
+{
+	unsigned int i;
+
+	secondary_kick(sec);
+	idle_unpark(sec, false);
+	for (i = 0; i < sec->nr_vcpus; i++)
+		if (&sec->vcpus[i] != self && !sec->vcpus[i].running)
+			idle_wake(emu, &sec->vcpus[i]);
+}
+
 /* RM STOP: no vCPU runs again. */
 void secondary_stop(void *ctx, uint16_t vmid)
 {
 	struct secondary *sec = secondary_find(ctx, vmid);
 
-	if (sec) {
+	if (sec && !sec->exited) {
 		sec->exited = true;
-		secondary_kick(sec);
+		secondary_kill(ctx, sec, NULL);
 	}
 }
 
-/* RM RESET: wait for every vcpu_run in progress to return, then destroy. */
+/*
+ * RM RESET: wait for every vcpu_run in progress to return and every park
+ * thread to end, then destroy.
+ */
 void secondary_destroy(void *ctx, uint16_t vmid)
 {
 	struct secondary *sec;
@@ -668,9 +723,12 @@ void secondary_destroy(void *ctx, uint16_t vmid)
 
 	for (;;) {
 		sec = secondary_find(emu, vmid);
-		if (!sec || !secondary_running(sec))
+		if (!sec)
 			break;
 		sec->exited = true;
+		idle_unpark(sec, true);
+		if (!secondary_running(sec) && !idle_parking(sec))
+			break;
 		secondary_kick(sec);
 		pthread_cond_wait(&emu->secondary_idle, &emu->lock);
 	}
@@ -690,7 +748,7 @@ static int secondary_abort(struct emu *emu, struct secondary_vcpu *v)
 }
 
 /* Is the vCPU powered off (never started, or after PSCI CPU_OFF)? */
-static bool secondary_vcpu_off(struct secondary_vcpu *v)
+bool secondary_vcpu_off(struct secondary_vcpu *v)
 {
 	struct kvm_mp_state mp;
 
@@ -724,7 +782,10 @@ secondary_run_once(struct emu *emu, struct secondary *sec,
 	int err;
 
 	for (;;) {
-		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+		/* A parked vCPU's KVM_RUN ended on something else (idle.c) */
+		if (v->pending_exit) {
+			v->pending_exit = false;
+		} else if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			err = -errno;
 			if ((err == -EINTR || err == -EAGAIN) &&
 			    v->stats_fd >= 0 &&
@@ -869,6 +930,17 @@ static uint64_t secondary_powered_off(struct emu *emu, struct secondary *sec,
 	pthread_cond_broadcast(&emu->secondary_idle);
 	if (sec->exited)
 		return secondary_exited(out);
+	/*
+	 * A sibling's CPU_ON while we waited found the vCPU being run, and
+	 * raised nothing: it is runnable now, as vcpu_run would say.
+	 */
+	if (!secondary_vcpu_off(v)) {
+		out[0] = GH_VCPU_STATE_READY;
+		return GH_OK;
+	}
+	/* A CPU_ON raises its wakeup vIRQ (idle.c) */
+	v->off_waiting = true;
+	idle_note_run(emu);
 	/* The hypervisor's vcpu_run_poweroff_flags: not exited */
 	out[0] = GH_VCPU_STATE_POWERED_OFF;
 	return GH_OK;
@@ -884,6 +956,7 @@ uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 	struct emu *emu = ctx;
 	uint32_t type = UINT32_MAX;
 	uint64_t slice_ns;
+	bool idle;
 
 	memset(out, 0, 4 * sizeof(*out));
 	if (!sec) {
@@ -899,13 +972,19 @@ uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 		return GH_ERROR_BUSY;
 	if (sec->exited)
 		return secondary_exited(out);
+	/* Still blocked in its WFI: no yield, it expects a wakeup (idle.c) */
+	if (v->parked) {
+		out[0] = GH_VCPU_STATE_EXPECTS_WAKEUP;
+		return GH_OK;
+	}
+	v->off_waiting = false;
 	secondary_resample(emu, sec);
 	/*
 	 * A vCPU not started yet, or stopped by CPU_OFF: KVM_RUN would only
 	 * wait for a CPU_ON; the hypervisor reports it powered off, not
 	 * exited.
 	 */
-	if (secondary_vcpu_off(v))
+	if (!v->pending_exit && secondary_vcpu_off(v))
 		return secondary_powered_off(emu, sec, v, out);
 	if (v->mmio_read) {
 		/* resume_data_0 is the value the vmmio_read asked for. */
@@ -931,6 +1010,7 @@ uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 	v->running = true;
 	v->in_kvm_run = true;
 	v->caller = pthread_self();
+	idle_note_run(emu);
 	pthread_mutex_unlock(&emu->lock);
 	result = secondary_run_once(emu, sec, v, slice_ns, out, &type);
 	pthread_mutex_lock(&emu->lock);
@@ -938,8 +1018,12 @@ uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 	v->running = false;
 	v->in_kvm_run = false;
 	v->returns++;
+	idle = v->idle_kick;
+	v->idle_kick = false;
 	pthread_cond_broadcast(&emu->secondary_idle);
 	secondary_resample(emu, sec);
+	/* The guest may have just started a sibling with CPU_ON */
+	idle_check_off(emu, sec);
 	switch (result) {
 	case SECONDARY_EVENT:
 		counter_add(&emu->counters, "secondary_vcpu_runs", 1);
@@ -956,7 +1040,7 @@ uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 				    1);
 			sec->exited = true;
 			*exit_type = type;
-			secondary_kick(sec);
+			secondary_kill(emu, sec, v);
 		}
 		return secondary_exited(out);
 	case SECONDARY_PREEMPTED:
@@ -967,6 +1051,11 @@ uint64_t secondary_vcpu_run(void *ctx, void *vcpu, uint16_t vmid,
 	/* It ran a CPU_OFF, or another vCPU a SYSTEM_OFF. */
 	if (secondary_vcpu_off(v))
 		return secondary_powered_off(emu, sec, v, out);
+	/* Blocked in WFI: parked there, it expects a wakeup (idle.c). */
+	if (idle && idle_park(emu, v)) {
+		out[0] = GH_VCPU_STATE_EXPECTS_WAKEUP;
+		return GH_OK;
+	}
 	/* Preempted: still runnable, as hypercall_vcpu_run() says. */
 	counter_add(&emu->counters, "secondary_vcpu_preemptions", 1);
 	out[0] = GH_VCPU_STATE_READY;

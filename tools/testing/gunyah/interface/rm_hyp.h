@@ -72,6 +72,12 @@ struct rm_vm_boot {
 	/* One proxy-scheduled vCPU per cpu node; vcpu_capids[i] is vCPU i. */
 	unsigned int nr_vcpus;
 	const uint32_t *vcpu_capids;
+	/*
+	 * vCPU i's wakeup vIRQ, a GIC INTID of the owner (the primary VM):
+	 * the real RM binds it at INIT (gunyah_hyp_vcpu_bind_virq(),
+	 * VCPU_VIRQ_TYPE_VCPU_RUN_WAKEUP); here it comes with START.
+	 */
+	const uint32_t *vcpu_virqs;
 	uint32_t vcpu_capid;		/* vcpu_capids[0] */
 	/*
 	 * Bit i: vCPU i is powered on at PC/X0 below; the others wait,

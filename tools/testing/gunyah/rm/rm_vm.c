@@ -401,6 +401,7 @@ static uint32_t rm_vm_create(struct rm_engine *e, struct rm_vm *vm)
 		.vmid = vm->vmid,
 		.nr_vcpus = vm->nr_vcpus,
 		.vcpu_capids = vm->vcpu_capids,
+		.vcpu_virqs = vm->vcpu_virqs,
 		.vcpu_capid = vm->vcpu_capids[0],
 		.boot_vcpus = vm->cfg.boot_vcpus,
 		.has_psci = vm->cfg.has_psci,

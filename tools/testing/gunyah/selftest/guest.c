@@ -36,6 +36,7 @@
 #define GH_WRONG_TYPE	52ul
 #define GH_BUSY		31ul
 #define VCPU_READY	0u
+#define VCPU_EXPECTS_WAKEUP 1u
 #define VCPU_POWERED_OFF 2u
 #define VCPU_VMMIO_READ	4u
 #define VCPU_VMMIO_WRITE 5u
@@ -324,7 +325,32 @@ static struct run_result vcpu_run(uint64_t cap, uint64_t resume0)
 	return (struct run_result){ x0, x1, x2, x3, x4 };
 }
 
-/* vcpu_run until the vCPU is anything but "ready" (preempted). */
+/*
+ * No event: the vCPU was preempted ("ready"), or waits in WFI ("expects
+ * wakeup"). A host would sleep until the vCPU's wakeup vIRQ in the second
+ * case; calling vcpu_run again is allowed too, and all a test needs.
+ */
+static int vcpu_no_event(const struct run_result *r)
+{
+	return !r->err && (r->state == VCPU_READY ||
+			   r->state == VCPU_EXPECTS_WAKEUP);
+}
+
+/* vcpu_run until it says something but "ready" */
+static struct run_result vcpu_run_unready(uint64_t cap)
+{
+	struct run_result r;
+	unsigned int i;
+
+	for (i = 0; i < 100000; i++) {
+		r = vcpu_run(cap, 0);
+		if (r.err || r.state != VCPU_READY)
+			break;
+	}
+	return r;
+}
+
+/* vcpu_run until the vCPU has an event: anything but no_event. */
 static struct run_result vcpu_run_event(uint64_t cap, uint64_t resume0)
 {
 	struct run_result r;
@@ -332,7 +358,7 @@ static struct run_result vcpu_run_event(uint64_t cap, uint64_t resume0)
 
 	for (i = 0; i < 100000; i++) {
 		r = vcpu_run(cap, resume0);
-		if (r.err || r.state != VCPU_READY)
+		if (!vcpu_no_event(&r))
 			break;
 	}
 	return r;
@@ -664,17 +690,43 @@ static void end_vm(uint16_t vmid, uint32_t handle)
 	check(!err, "RESET, RECLAIM, DEALLOCATE", err);
 }
 
-/* vcpu_run @n times: is the vCPU ready (no event) every time? */
+/* vcpu_run @n times: is there no event every time? */
 static int vcpu_run_quiet(uint64_t cap, unsigned int n)
 {
 	struct run_result r;
 
 	while (n--) {
 		r = vcpu_run(cap, 0);
-		if (r.err || r.state != VCPU_READY)
+		if (!vcpu_no_event(&r))
 			return 0;
 	}
 	return 1;
+}
+
+/*
+ * Our own GIC's distributor (the primary's, at QEMU's address): where a
+ * secondary vCPU's wakeup vIRQ shows up as pending. Nothing here takes
+ * interrupts; the selftest only looks.
+ */
+#define PRIMARY_GICD		0x08000000ul
+#define GICD_ISPENDR		0x200u
+#define GICD_ICPENDR		0x280u
+#define GICD_ICFGR		0xc00u
+
+/* Make SPI INTID @intid edge-triggered, as the RM's vIRQs are, and idle. */
+static void primary_spi_edge(uint32_t intid)
+{
+	uintptr_t cfg = PRIMARY_GICD + GICD_ICFGR + 4 * (intid / 16);
+
+	write32(cfg, read32(cfg) | 2u << (2 * (intid % 16)));
+	write32(PRIMARY_GICD + GICD_ICPENDR + 4 * (intid / 32),
+		1u << (intid % 32));
+}
+
+static int primary_spi_pending(uint32_t intid)
+{
+	return read32(PRIMARY_GICD + GICD_ISPENDR + 4 * (intid / 32)) >>
+	       (intid % 32) & 1;
 }
 
 /* The next interrupt vCPU 0 of smp_prog reports: its INTID, or ~0. */
@@ -700,9 +752,9 @@ static void doorbell_vm_test(void)
 {
 	size_t prog_len = (size_t)(smp_prog_end - smp_prog);
 	uint64_t cap0 = 0, cap1 = 0, db = 0;
+	uint32_t handle, err, i, n, wake0 = 0;
 	struct run_result r;
 	struct hvc_result h;
-	uint32_t handle, err, i, n;
 	uint16_t vmid;
 
 	memcpy(vm_image, smp_prog, prog_len);
@@ -713,13 +765,15 @@ static void doorbell_vm_test(void)
 		const uint8_t *e = reply + 16 + 44 * i;
 		uint64_t cap = get_le32(e + 12);
 
-		if (e[0] == 4 && get_le32(e + 8) == 0)
+		if (e[0] == 4 && get_le32(e + 8) == 0) {
 			cap0 = cap;
-		else if (e[0] == 4 && get_le32(e + 8) == 1)
+			wake0 = get_le32(e + 24);
+		} else if (e[0] == 4 && get_le32(e + 8) == 1) {
 			cap1 = cap;
-		else if (e[0] == 0 && get_le32(e + 8) == DB_LABEL &&
-			 get_le16(e + 2) == vmid && !get_le32(e + 24))
+		} else if (e[0] == 0 && get_le32(e + 8) == DB_LABEL &&
+			   get_le16(e + 2) == vmid && !get_le32(e + 24)) {
 			db = cap;
+		}
 	}
 	check(n == 3 && cap0 && cap1 && db,
 	      "GET_HYP_RESOURCES: vCPUs 0 and 1, DOORBELL_SRC of the label",
@@ -760,9 +814,24 @@ static void doorbell_vm_test(void)
 	check(!h.x0 && h.x1 == 0x1,
 	      "doorbell_receive (source-can-clear) clears the flag", h.x1);
 	check(vcpu_run_quiet(cap0, 3), "after its next EOI no more", 0);
+	/* vcpu_run_check()'s expects_wakeup, and vcpu_run_trigger_virq() */
+	primary_spi_edge(wake0);
+	r = vcpu_run_unready(cap0);
+	check(!r.err && r.state == VCPU_EXPECTS_WAKEUP,
+	      "waiting in WFI, vCPU 0 expects a wakeup", r.state);
+	r = vcpu_run(cap0, 0);
+	check(!r.err && r.state == VCPU_EXPECTS_WAKEUP,
+	      "and keeps expecting it", r.state);
+	check(!primary_spi_pending(wake0), "its wakeup vIRQ not pending",
+	      wake0);
 	h = smccc(FN_DB_MASK, db, ~0ul, ~0ul, 0);
 	check(!h.x0, "doorbell_mask: every flag acknowledged", h.x0);
 	h = smccc(FN_DB_SEND, db, 0x2, 0, 0);
+	for (i = 0; i < 10000000 && !primary_spi_pending(wake0); i++)
+		;
+	check(primary_spi_pending(wake0),
+	      "a send wakes it: its wakeup vIRQ is pending in the primary",
+	      wake0);
 	n = (uint32_t)next_irq(cap0);
 	check(!h.x0 && n == 32 + DB_SPI, "a send asserts it", n);
 	check(vcpu_run_quiet(cap0, 3), "once", 0);

@@ -71,8 +71,11 @@ static int fake_vm_start(void *ctx, const struct rm_vm_boot *boot)
 		t->last_regions[i] = boot->regions[i];
 	for (i = 0; i < boot->nr_vcpus && i < RM_MAX_VCPUS; i++)
 		t->last_capids[i] = boot->vcpu_capids[i];
+	for (i = 0; i < boot->nr_vcpus && i < RM_MAX_VCPUS; i++)
+		t->last_virqs[i] = boot->vcpu_virqs ? boot->vcpu_virqs[i] : 0;
 	t->last_boot.regions = NULL;
 	t->last_boot.vcpu_capids = NULL;
+	t->last_boot.vcpu_virqs = NULL;
 	return 0;
 }
 

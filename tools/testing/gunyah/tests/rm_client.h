@@ -51,6 +51,7 @@ struct rm_test {
 	struct rm_vm_boot last_boot;
 	struct rm_guest_region last_regions[8];
 	uint32_t last_capids[RM_MAX_VCPUS];
+	uint32_t last_virqs[RM_MAX_VCPUS];
 	uint8_t reply[16384];
 	size_t reply_len;
 	unsigned int reply_packets;

@@ -91,6 +91,7 @@ static void test_lifecycle(void)
 {
 	const struct test_notif *n;
 	uint64_t vcpu_cap;
+	uint32_t wakeup_virq;
 	struct rm_test t;
 	uint32_t image;
 
@@ -155,8 +156,8 @@ static void test_lifecycle(void)
 	       get_le16(t.reply + 6) == 0x80 && get_le32(t.reply + 12) == 0,
 	       "a VIRTUAL_CPU entry, partner 0x80, label 0");
 	vcpu_cap = get_le32(t.reply + 16) | (uint64_t)get_le32(t.reply + 20) << 32;
-	tap_ok(vcpu_cap >= 0x100 && get_le32(t.reply + 28) >= 40 &&
-	       get_le32(t.reply + 28) <= 95,
+	wakeup_virq = get_le32(t.reply + 28);
+	tap_ok(vcpu_cap >= 0x100 && wakeup_virq >= 40 && wakeup_virq <= 95,
 	       "with a capability ID and a wakeup vIRQ (SPI INTID)");
 	tap_eq(gh_hyp_vcpu_cap(&t.hyp, vcpu_cap, NULL), 0x80,
 	       "the vCPU capability names the VM");
@@ -186,6 +187,8 @@ static void test_lifecycle(void)
 	       t.last_boot.pc == TEST_VM_BASE &&
 	       t.last_boot.x0 == TEST_VM_BASE + 8192,
 	       "creates the VM: RAM at base-address, PC = base + image_offset, X0 = base + dt_offset");
+	tap_eq(t.last_virqs[0], wakeup_virq,
+	       "and asserts vCPU 0's wakeups on the vIRQ GET_HYP_RESOURCES named");
 	tap_ok(t.last_boot.nr_regions == 1 &&
 	       t.last_regions[0].primary_ipa == TEST_RAM_BASE + 16 * 4096 &&
 	       t.last_regions[0].guest_ipa == TEST_VM_BASE &&
