@@ -645,6 +645,7 @@ static void *vcpu0_thread(void *arg)
 	struct vm *vm = v->vm;
 	struct kvm_run *run = v->run;
 	int n = vm->round_trips;
+	uint64_t wakeups, woken;
 	double t0 = 0, t1 = 0;
 	int i;
 
@@ -684,8 +685,20 @@ static void *vcpu0_thread(void *arg)
 		(unsigned long long)(vm->vcpu[1].mpidr & MPIDR_AFFINITY));
 
 	set_step(vm, 5);
+	if (!stat_get(v->fd, "halt_wakeup", &wakeups))
+		die("step 5: vCPU 0 has no halt_wakeup statistic");
 	irq_test(v, SPI_LEVEL);
 	irq_test(v, SPI_EDGE);
+	/*
+	 * The guest waited in WFI for each interrupt, RAISE_DELAY_US long:
+	 * a native vCPU sleeps in KVM's halt, and so must a Gunyah one, on
+	 * its wakeup vIRQ, instead of calling vcpu_run in a loop.
+	 */
+	if (!stat_get(v->fd, "halt_wakeup", &woken) || woken == wakeups)
+		die("step 5: vCPU 0 waited in WFI twice and never slept (halt_wakeup %llu)",
+		    (unsigned long long)wakeups);
+	step_ok(5, "vCPU 0 slept in KVM_RUN while in WFI, woken %llu times",
+		(unsigned long long)(woken - wakeups));
 
 	for (i = n; i > 0; i--) {
 		vcpu_run(v);
