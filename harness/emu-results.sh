@@ -62,11 +62,15 @@ if [ "$mode" = normal ] || [ "$mode" = debug ]; then
 	expect parcels_appended 'v >= 1' "the live test's 600-page parcel to be completed with MEM_APPEND"
 	expect sgl_entries_large 'v >= 1' "the live test's 2 MiB folio to arrive as one SGL entry"
 	expect rm_fatal 'v == 0' "no request the real RM would have died of"
+	expect secondary_park_unexpected_exits 'v == 0' "a parked vCPU to leave its WFI only by the step after it"
 	if grep -qa '^@@harness test kvm-[a-z-]* 0' "$log"; then
 		# VMs through /dev/kvm (guest-tests/kvm-*.sh) ran too: the live test's are a part.
 		expect vm_started 'v >= 2' "the live test's VM and those of /dev/kvm to start"
 		expect secondary_vmmio_exits 'v >= 3 + 26' "the exits of the live test and of a VMM's VM"
 		expect secondary_powered_off 'v >= 2' "the live test's VM and a VMM's VM to power off"
+		# gunyah-kvm-vmm's vCPU 0 waits in WFI twice: parked, then woken by its vIRQ
+		expect secondary_vcpu_parks 'v >= 1' "a vCPU waiting in WFI to be parked (expects wakeup)"
+		expect secondary_wakeup_virqs 'v >= 1' "a parked vCPU's wakeup vIRQ to be raised"
 	else
 		# The live test's secondary VM: started once, three VMMIO exits, powered off.
 		expect vm_started 'v == 1' "the live test's one secondary VM to start"
